@@ -1,0 +1,22 @@
+//===- InitAll.cpp - register everything qlow tools use -------------------===//
+#include "qlow/InitAll.h"
+
+#include "Qlow/IR/QlowDialect.h"
+#include "qlow/Pipelines/Pipelines.h"
+#include "qlow/Transforms/Passes.h"
+
+#include "mlir/InitAllDialects.h"
+#include "mlir/InitAllExtensions.h"
+#include "mlir/InitAllPasses.h"
+
+void mlir::qlow::registerAllDialects(DialectRegistry &registry) {
+  registry.insert<QlowDialect>();
+  mlir::registerAllDialects(registry);
+  mlir::registerAllExtensions(registry);
+}
+
+void mlir::qlow::registerAllPasses() {
+  mlir::registerAllPasses();
+  registerQlowPasses();
+  registerQlowPipelines();
+}

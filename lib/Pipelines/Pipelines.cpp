@@ -1,0 +1,54 @@
+//===- Pipelines.cpp - qlow's named pipelines -----------------------------===//
+#include "qlow/Pipelines/Pipelines.h"
+#include "qlow/Transforms/Passes.h"
+
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Pass/PassRegistry.h"
+#include "mlir/Transforms/Passes.h"
+
+using namespace mlir;
+using namespace mlir::qlow;
+
+void mlir::qlow::buildQlowImportPipeline(OpPassManager &pm) {
+  pm.addPass(createQlowImport());
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createQlowFoldBatchNorm());
+  pm.addPass(createCSEPass());
+}
+
+void mlir::qlow::buildQlowQuantizeToIntegerPipeline(
+    OpPassManager &pm, const QuantizePipelineOptions &options) {
+  buildQlowImportPipeline(pm);
+
+  QlowLegalizePrecisionOptions legalize;
+  legalize.target = options.target;
+  legalize.overrides.assign(options.overrides.begin(), options.overrides.end());
+  pm.addPass(createQlowLegalizePrecision(legalize));
+
+  QlowQuantizeOptions quantize;
+  quantize.statsFile = options.stats;
+  quantize.weightGranularity = options.weights;
+  quantize.weightScheme = options.weightScheme;
+  quantize.activationType = options.activations;
+  quantize.activationScheme = options.activationScheme;
+  quantize.percentile = options.percentile;
+  pm.addPass(createQlowQuantize(quantize));
+
+  pm.addPass(createQlowFold());
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createQlowLowerToInteger());
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createCSEPass());
+}
+
+void mlir::qlow::registerQlowPipelines() {
+  PassPipelineRegistration<>(
+      "qlow-import-pipeline",
+      "Import a TOSA/linalg FP32 model into qlow ops and fold batch-norm",
+      [](OpPassManager &pm) { buildQlowImportPipeline(pm); });
+  PassPipelineRegistration<QuantizePipelineOptions>(
+      "qlow-quantize-to-integer",
+      "FP32 TOSA/linalg model + calibration statistics -> integer "
+      "linalg/arith IR",
+      buildQlowQuantizeToIntegerPipeline);
+}

@@ -1,0 +1,85 @@
+// RUN: qlow-opt %s | FileCheck %s
+// RUN: qlow-opt %s | qlow-opt | FileCheck %s
+// RUN: qlow-opt %s --mlir-print-op-generic | qlow-opt | FileCheck %s
+
+!qa = !quant.uniform<i8:f32, 0.05:-3>
+!qy = !quant.uniform<i8:f32, 0.1:5>
+!qw = !quant.uniform<i8<-127:127>:f32:0, {0.01, 0.02}>
+!qu = !quant.uniform<u8:f32, 0.02:128>
+
+// CHECK-LABEL: func @float_ops
+func.func @float_ops(%x: tensor<1x8x8x2xf32>, %w: tensor<2x3x3x2xf32>,
+                     %b: tensor<2xf32>, %m: tensor<4x2xf32>,
+                     %dwf: tensor<2x3x3x1xf32>)
+    -> tensor<1x4x2xf32> {
+  // CHECK: qlow.observe %{{.*}} "input" : tensor<1x8x8x2xf32>
+  %0 = qlow.observe %x "input" : tensor<1x8x8x2xf32>
+  // CHECK: qlow.conv2d %{{.*}}, %{{.*}}, %{{.*}} {clamp_min = 0.000000e+00 : f32, dilation = array<i64: 1, 1>, name = "conv", padding = array<i64: 1, 1, 1, 1>, strides = array<i64: 1, 1>}
+  %1 = qlow.conv2d %0, %w, %b {strides = array<i64: 1, 1>, padding = array<i64: 1, 1, 1, 1>, dilation = array<i64: 1, 1>, clamp_min = 0.0 : f32, name = "conv"} : (tensor<1x8x8x2xf32>, tensor<2x3x3x2xf32>, tensor<2xf32>) -> tensor<1x8x8x2xf32>
+  // CHECK: qlow.conv2d {{.*}}groups = 2
+  %dw = qlow.conv2d %1, %dwf {strides = array<i64: 1, 1>, padding = array<i64: 0, 0, 0, 0>, dilation = array<i64: 2, 2>, groups = 2} : (tensor<1x8x8x2xf32>, tensor<2x3x3x1xf32>) -> tensor<1x4x4x2xf32>
+  // CHECK: qlow.max_pool2d
+  %2 = qlow.max_pool2d %dw {kernel = array<i64: 2, 2>, strides = array<i64: 2, 2>, padding = array<i64: 0, 0, 0, 0>} : tensor<1x4x4x2xf32> -> tensor<1x2x2x2xf32>
+  // CHECK: qlow.avg_pool2d
+  %3 = qlow.avg_pool2d %2 {kernel = array<i64: 3, 3>, strides = array<i64: 1, 1>, padding = array<i64: 1, 1, 1, 1>} : tensor<1x2x2x2xf32> -> tensor<1x2x2x2xf32>
+  // CHECK: qlow.add {{.*}} {clamp_max = 6.000000e+00 : f32, clamp_min = 0.000000e+00 : f32}
+  %4 = qlow.add %3, %2 {clamp_min = 0.0 : f32, clamp_max = 6.0 : f32} : (tensor<1x2x2x2xf32>, tensor<1x2x2x2xf32>) -> tensor<1x2x2x2xf32>
+  // CHECK: qlow.mul
+  %5 = qlow.mul %4, %3 : (tensor<1x2x2x2xf32>, tensor<1x2x2x2xf32>) -> tensor<1x2x2x2xf32>
+  // CHECK: qlow.global_avg_pool
+  %6 = qlow.global_avg_pool %5 : tensor<1x2x2x2xf32> -> tensor<1x1x1x2xf32>
+  // CHECK: qlow.concat {{.*}} {axis = 3 : i64}
+  %7 = qlow.concat %6, %6 {axis = 3 : i64} : (tensor<1x1x1x2xf32>, tensor<1x1x1x2xf32>) -> tensor<1x1x1x4xf32>
+  // CHECK: qlow.clamp {{.*}} {max = 6.000000e+00 : f32, min = 0.000000e+00 : f32}
+  %8 = qlow.clamp %7 {min = 0.0 : f32, max = 6.0 : f32} : tensor<1x1x1x4xf32> -> tensor<1x1x1x4xf32>
+  // CHECK: qlow.reshape
+  %9 = qlow.reshape %8 : tensor<1x1x1x4xf32> -> tensor<1x4xf32>
+  // CHECK: qlow.transpose {{.*}} {permutation = array<i64: 1, 0>}
+  %10 = qlow.transpose %m {permutation = array<i64: 1, 0>} : tensor<4x2xf32> -> tensor<2x4xf32>
+  %11 = qlow.matmul %9, %m, %b : (tensor<1x4xf32>, tensor<4x2xf32>, tensor<2xf32>) -> tensor<1x2xf32>
+  // CHECK: qlow.batch_norm
+  %12 = qlow.batch_norm %11, %b, %b, %b, %b {epsilon = 1.0e-5 : f32} : (tensor<1x2xf32>, tensor<2xf32>, tensor<2xf32>, tensor<2xf32>, tensor<2xf32>) -> tensor<1x2xf32>
+  // CHECK: qlow.float_island "unsupported op tosa.tanh" attributes {name = "t"} : tensor<1x2xf32> {
+  // CHECK:   qlow.yield %{{.*}} : tensor<1x2xf32>
+  %13 = qlow.float_island "unsupported op tosa.tanh" attributes {name = "t"} : tensor<1x2xf32> {
+    %t = tosa.tanh %12 : (tensor<1x2xf32>) -> tensor<1x2xf32>
+    qlow.yield %t : tensor<1x2xf32>
+  }
+  %14 = qlow.reshape %13 : tensor<1x2xf32> -> tensor<1x1x2xf32>
+  // CHECK: qlow.matmul {{.*}} : (tensor<1x4x2xf32>, tensor<1x2x2xf32>) -> tensor<1x4x2xf32>
+  %15 = qlow.reshape %10 : tensor<2x4xf32> -> tensor<1x4x2xf32>
+  %16 = qlow.reshape %10 : tensor<2x4xf32> -> tensor<1x2x2x2xf32>
+  %17 = qlow.reshape %16 : tensor<1x2x2x2xf32> -> tensor<1x2x4xf32>
+  %18 = qlow.reshape %17 : tensor<1x2x4xf32> -> tensor<1x2x2x2xf32>
+  %19 = qlow.reshape %18 : tensor<1x2x2x2xf32> -> tensor<1x4x2xf32>
+  %rhs = qlow.reshape %7 : tensor<1x1x1x4xf32> -> tensor<1x2x2xf32>
+  %20 = qlow.matmul %19, %rhs : (tensor<1x4x2xf32>, tensor<1x2x2xf32>) -> tensor<1x4x2xf32>
+  return %20 : tensor<1x4x2xf32>
+}
+
+// CHECK-LABEL: func @quantized_ops
+func.func @quantized_ops(%x: tensor<1x4x4x2xf32>) -> tensor<1x4x4x2xf32> {
+  // CHECK: qlow.quantize %{{.*}} : tensor<1x4x4x2xf32> -> tensor<1x4x4x2x!quant.uniform<i8:f32, 5.000000e-02:-3>>
+  %q = qlow.quantize %x : tensor<1x4x4x2xf32> -> tensor<1x4x4x2x!qa>
+  // CHECK: qlow.const dense<{{.*}}> : tensor<2x1x1x2xi8> -> tensor<2x1x1x2x!quant.uniform<i8<-127:127>:f32:0, {1.000000e-02,2.000000e-02}>>
+  %w = qlow.const dense<[[[[1, -2]]], [[[127, -127]]]]> : tensor<2x1x1x2xi8> -> tensor<2x1x1x2x!qw>
+  %b = arith.constant dense<[0.5, -0.25]> : tensor<2xf32>
+  %c = qlow.conv2d %q, %w, %b {strides = array<i64: 1, 1>, padding = array<i64: 0, 0, 0, 0>, dilation = array<i64: 1, 1>, clamp_min = 0.0 : f32} : (tensor<1x4x4x2x!qa>, tensor<2x1x1x2x!qw>, tensor<2xf32>) -> tensor<1x4x4x2x!qy>
+  // CHECK: qlow.requantize %{{.*}} : tensor<1x4x4x2x!quant.uniform<i8:f32, 1.000000e-01:5>> -> tensor<1x4x4x2x!quant.uniform<u8:f32, 2.000000e-02:128>>
+  %r = qlow.requantize %c : tensor<1x4x4x2x!qy> -> tensor<1x4x4x2x!qu>
+  // CHECK: qlow.dequantize
+  %d = qlow.dequantize %r : tensor<1x4x4x2x!qu> -> tensor<1x4x4x2xf32>
+  return %d : tensor<1x4x4x2xf32>
+}
+
+// CHECK-LABEL: func @integer_form
+func.func @integer_form(%x: tensor<1x4x4x2xi8>, %w: tensor<2x1x1x2xi8>, %b: tensor<2xi32>,
+                        %a: tensor<3x2xi8>, %m: tensor<2x5xi8>, %mb: tensor<5xi32>) -> (tensor<1x4x4x2xi8>, tensor<3x5xi32>) {
+  // CHECK: qlow.int_conv2d {{.*}} {dilation = array<i64: 1, 1>, input_unsigned, pad_value = -3 : si32, padding = array<i64: 0, 0, 0, 0>, strides = array<i64: 1, 1>, weight_zp = array<i32: 0, 1>}
+  %acc = qlow.int_conv2d %x, %w, %b {strides = array<i64: 1, 1>, padding = array<i64: 0, 0, 0, 0>, dilation = array<i64: 1, 1>, pad_value = -3 : si32, weight_zp = array<i32: 0, 1>, input_unsigned} : (tensor<1x4x4x2xi8>, tensor<2x1x1x2xi8>, tensor<2xi32>) -> tensor<1x4x4x2xi32>
+  // CHECK: qlow.rescale {{.*}} {max = 127 : si32, min = -128 : si32, multiplier = array<i32: 1073741824, 1518500250>, output_zp = 5 : si32, shift = array<i32: 38, 40>}
+  %y = qlow.rescale %acc {multiplier = array<i32: 1073741824, 1518500250>, shift = array<i32: 38, 40>, output_zp = 5 : si32, min = -128 : si32, max = 127 : si32} : tensor<1x4x4x2xi32> -> tensor<1x4x4x2xi8>
+  // CHECK: qlow.int_matmul
+  %mm = qlow.int_matmul %a, %m, %mb : (tensor<3x2xi8>, tensor<2x5xi8>, tensor<5xi32>) -> tensor<3x5xi32>
+  return %y, %mm : tensor<1x4x4x2xi8>, tensor<3x5xi32>
+}

@@ -1,0 +1,29 @@
+# -*- Python -*-
+import os
+
+import lit.formats
+from lit.llvm import llvm_config
+
+config.name = "qlow"
+config.test_format = lit.formats.ShTest(not llvm_config.use_lit_shell)
+config.suffixes = [".mlir", ".test"]
+config.excludes = ["Inputs", "CMakeLists.txt", "lit.cfg.py", "lit.site.cfg.py"]
+config.test_source_root = os.path.dirname(__file__)
+config.test_exec_root = os.path.join(config.qlow_obj_root, "test")
+
+config.environment["FILECHECK_OPTS"] = "-enable-var-scope"
+
+config.substitutions.append(("%PATH%", config.environment["PATH"]))
+config.substitutions.append(("%mlir_lib_dir", config.mlir_lib_dir))
+config.substitutions.append(("%qlow_src_root", config.qlow_src_root))
+config.substitutions.append(("%qlow_obj_root", config.qlow_obj_root))
+
+llvm_config.with_system_environment(["HOME", "TMP", "TEMP"])
+llvm_config.use_default_substitutions()
+
+tool_dirs = [config.qlow_tools_dir, config.llvm_tools_dir]
+tools = ["qlow-opt", "mlir-runner", "mlir-opt"]
+if os.path.exists(os.path.join(config.qlow_tools_dir, "qlow-reference-eval")):
+    tools.append("qlow-reference-eval")
+    config.available_features.add("reference-eval")
+llvm_config.add_tool_substitutions(tools, tool_dirs)
