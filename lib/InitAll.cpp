@@ -4,6 +4,7 @@
 #include "Qlow/IR/QlowDialect.h"
 #include "qlow/Pipelines/Pipelines.h"
 #include "qlow/Transforms/Passes.h"
+#include "qlow/Transforms/RunnerLowering.h"
 
 #include "mlir/InitAllDialects.h"
 #include "mlir/InitAllExtensions.h"
@@ -19,4 +20,5 @@ void mlir::qlow::registerAllPasses() {
   mlir::registerAllPasses();
   registerQlowPasses();
   registerQlowPipelines();
+  registerQlowTestPipelines();
 }
