@@ -1,6 +1,7 @@
 //===- CalibrationStats.cpp - the calibration statistics file -------------===//
 #include "qlow/Transforms/CalibrationStats.h"
 
+#include "llvm/Support/Format.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/JSON.h"
 #include "llvm/Support/MemoryBuffer.h"
@@ -33,6 +34,13 @@ std::pair<double, double> TensorStats::range(double percentile) const {
   double rmin = h.min + width * double(lo);
   double rmax = h.min + width * double(hi + 1);
   return {std::max(min, rmin), std::min(max, rmax)};
+}
+
+static std::string formatNumber(double v) {
+  std::string s;
+  llvm::raw_string_ostream os(s);
+  os << llvm::format("%g", v);
+  return s;
 }
 
 static llvm::Error fail(StringRef source, const Twine &msg) {
@@ -87,8 +95,8 @@ mlir::qlow::parseCalibrationStats(StringRef json, StringRef source) {
     s.min = *min;
     s.max = *max;
     if (s.min > s.max)
-      return fail(source, where + ": min " + llvm::formatv("{0}", s.min) +
-                              " is greater than max " + llvm::formatv("{0}", s.max).str());
+      return fail(source, where + ": min " + formatNumber(s.min) +
+                              " is greater than max " + formatNumber(s.max));
     if (const llvm::json::Object *h = o->getObject("histogram")) {
       TensorHistogram hist;
       std::string hwhere = where + " histogram";

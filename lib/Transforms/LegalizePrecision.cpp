@@ -58,7 +58,7 @@ struct QlowLegalizePrecisionPass
     ModuleOp module = getOperation();
     const TargetCapabilities *caps = lookupTargetCapabilities(target);
     if (!caps) {
-      auto diag = module.emitError() << "unknown target '" << target
+      auto diag = emitError(module.getLoc()) << "unknown target '" << target
                                      << "'; known targets:";
       for (const TargetCapabilities &t : getTargetCapabilities())
         diag << " " << t.name;
@@ -70,7 +70,7 @@ struct QlowLegalizePrecisionPass
       auto [name, precision] = StringRef(o).split('=');
       if (name.empty() ||
           (precision != "f32" && precision != "f16" && precision != "int8")) {
-        module.emitError() << "invalid precision override '" << o
+        emitError(module.getLoc()) << "invalid precision override '" << o
                            << "': expected NAME=f32|f16|int8";
         return signalPassFailure();
       }
@@ -98,7 +98,7 @@ struct QlowLegalizePrecisionPass
 
     for (const auto &entry : requested) {
       if (!seen.contains(entry.getKey())) {
-        module.emitError() << "precision override names tensor '"
+        emitError(module.getLoc()) << "precision override names tensor '"
                            << entry.getKey()
                            << "', which the model does not have";
         return signalPassFailure();

@@ -128,9 +128,14 @@ private:
 FailureOr<Type> FunctionQuantizer::activationType(Value v, Location useLoc) {
   std::string name = getTensorName(v);
   Location loc = v.getDefiningOp() ? v.getDefiningOp()->getLoc() : useLoc;
-  if (name.empty())
+  if (name.empty()) {
+    if (auto arg = dyn_cast<BlockArgument>(v))
+      return emitError(loc) << "argument #" << arg.getArgNumber()
+                            << " has no stable name (qlow.name); run "
+                               "qlow-import before qlow-quantize";
     return emitError(loc) << "tensor has no stable name; run qlow-import "
                              "before qlow-quantize";
+  }
   const TensorStats *s = stats.lookup(name);
   if (!s)
     return emitError(loc) << "no calibration statistics for tensor '" << name
@@ -312,7 +317,7 @@ struct QlowQuantizePass : mlir::qlow::impl::QlowQuantizeBase<QlowQuantizePass> {
       else if (value == b)
         isA = false;
       else
-        return m.emitError() << "qlow-quantize: " << option << " must be '"
+        return emitError(m.getLoc()) << "qlow-quantize: " << option << " must be '"
                              << a << "' or '" << b << "', got '" << value
                              << "'";
       return success();
@@ -327,7 +332,7 @@ struct QlowQuantizePass : mlir::qlow::impl::QlowQuantizeBase<QlowQuantizePass> {
                     "affine", p.symmetricActivations)))
       return failure();
     if (!(percentile > 50.0 && percentile <= 100.0))
-      return m.emitError() << "qlow-quantize: percentile must be in (50, 100], "
+      return emitError(m.getLoc()) << "qlow-quantize: percentile must be in (50, 100], "
                               "got "
                            << percentile;
     p.percentile = percentile;
@@ -340,13 +345,13 @@ struct QlowQuantizePass : mlir::qlow::impl::QlowQuantizeBase<QlowQuantizePass> {
     if (failed(parsePolicy(policy)))
       return signalPassFailure();
     if (statsFile.empty()) {
-      module.emitError() << "qlow-quantize needs a statistics file "
+      emitError(module.getLoc()) << "qlow-quantize needs a statistics file "
                             "(stats=FILE)";
       return signalPassFailure();
     }
     llvm::Expected<CalibrationStats> stats = readCalibrationStats(statsFile);
     if (!stats) {
-      module.emitError() << llvm::toString(stats.takeError());
+      emitError(module.getLoc()) << llvm::toString(stats.takeError());
       return signalPassFailure();
     }
     for (auto func : module.getOps<func::FuncOp>()) {
