@@ -20,6 +20,8 @@
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
+#include <cmath>
+
 namespace mlir::qlow {
 #define GEN_PASS_DEF_QLOWFOLD
 #include "qlow/Transforms/Passes.h.inc"
@@ -165,10 +167,17 @@ buildFoldedBias(PatternRewriter &rewriter, Operation *op, Value bias,
     int64_t sum = 0;
     for (int64_t i = 0; i < k; ++i)
       sum += w.values[weightIndex(o, i)];
-    int32_t biasQ =
-        biasData ? ref::quantizeBias((*biasData)[o], inputScale,
-                                     w.params.scale(o))
-                 : 0;
+    int32_t biasQ = 0;
+    if (biasData) {
+      // quantizeBias saturates; a bias that saturates is a wrong model.
+      double real = (*biasData)[o] / (inputScale * w.params.scale(o));
+      if (!(std::fabs(real) <= double(INT32_MAX)))
+        return op->emitError()
+               << "bias of output channel " << o << " (" << (*biasData)[o]
+               << ") does not fit int32 at scale " << inputScale << " x "
+               << w.params.scale(o);
+      biasQ = ref::quantizeBias((*biasData)[o], inputScale, w.params.scale(o));
+    }
     int64_t zw = w.zeroPoints[w.params.isPerAxis() ? o : 0];
     std::optional<int32_t> f = ref::foldBias(biasQ, sum, k, int32_t(x.zeroPoint),
                                              int32_t(zw));
@@ -337,22 +346,13 @@ struct QlowFoldPass : mlir::qlow::impl::QlowFoldBase<QlowFoldPass> {
     RequantizeOp::getCanonicalizationPatterns(structural, ctx);
     populateFuseClampPatterns(structural, /*quantized=*/true);
     populateFuseClampPatterns(structural, /*quantized=*/false);
-    if (failed(applyPatternsGreedily(getOperation(), std::move(structural))))
+    if (failed(applyPatternsOrFail(getOperation(), std::move(structural))))
       return signalPassFailure();
 
     RewritePatternSet integer(ctx);
     integer.add<Conv2DToInteger, MatmulToInteger, RequantizeToRescale,
                 FoldStorageCastPair>(ctx);
-    bool failedOp = false;
-    // A pattern that emits an error and fails must stop the pass: check the
-    // diagnostics through a handler rather than only the driver's result.
-    ScopedDiagnosticHandler handler(ctx, [&](Diagnostic &d) {
-      if (d.getSeverity() == DiagnosticSeverity::Error)
-        failedOp = true;
-      return failure(); // let it propagate to the normal handlers
-    });
-    if (failed(applyPatternsGreedily(getOperation(), std::move(integer))) ||
-        failedOp)
+    if (failed(applyPatternsOrFail(getOperation(), std::move(integer))))
       return signalPassFailure();
   }
 };

@@ -193,7 +193,7 @@ struct QlowFoldBatchNormPass
     RewritePatternSet patterns(&getContext());
     patterns.add<FoldBatchNormOp, FoldChannelMul, FoldChannelAdd>(
         &getContext());
-    if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
+    if (failed(applyPatternsOrFail(getOperation(), std::move(patterns))))
       signalPassFailure();
   }
 };

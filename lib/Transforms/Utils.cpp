@@ -5,6 +5,7 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/Matchers.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
 using namespace mlir;
 using namespace mlir::qlow;
@@ -92,4 +93,17 @@ Operation *mlir::qlow::wrapInFloatIsland(Operation *op, StringRef reason) {
   b.setInsertionPointToEnd(body);
   YieldOp::create(b, op->getLoc(), op->getResults());
   return island;
+}
+
+LogicalResult mlir::qlow::applyPatternsOrFail(Operation *op,
+                                              RewritePatternSet &&patterns) {
+  bool sawError = false;
+  ScopedDiagnosticHandler handler(op->getContext(), [&](Diagnostic &d) {
+    if (d.getSeverity() == DiagnosticSeverity::Error)
+      sawError = true;
+    return failure(); // still reported by the handlers below this one
+  });
+  if (failed(applyPatternsGreedily(op, std::move(patterns))))
+    return failure();
+  return failure(sawError);
 }

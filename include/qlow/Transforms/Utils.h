@@ -4,6 +4,7 @@
 
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/Operation.h"
+#include "mlir/IR/PatternMatch.h"
 #include "mlir/IR/Value.h"
 
 #include <optional>
@@ -45,6 +46,11 @@ DenseElementsAttr getConstantDense(Value v);
 /// Moves `op` into a new qlow.float_island (named like `op`) that yields its
 /// results, and returns the island.
 Operation *wrapInFloatIsland(Operation *op, StringRef reason);
+
+/// Applies `patterns` greedily and fails if the driver fails or any pattern
+/// emitted an error (a pattern that finds bad input reports it and declines
+/// to match; the pass must then fail, not carry on).
+LogicalResult applyPatternsOrFail(Operation *op, RewritePatternSet &&patterns);
 
 /// True when `op` sits inside a qlow.float_island.
 bool isInFloatIsland(Operation *op);
