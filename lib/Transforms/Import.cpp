@@ -27,6 +27,7 @@
 #include "mlir/IR/Matchers.h"
 #include "mlir/Interfaces/DestinationStyleOpInterface.h"
 #include "mlir/Transforms/WalkPatternRewriteDriver.h"
+#include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/StringMap.h"
 #include "llvm/ADT/StringSet.h"
 
@@ -148,9 +149,17 @@ Value mlir::qlow::import::permuteAndReshape(PatternRewriter &rewriter,
 
 namespace {
 
-/// Ops created by this run of the pass have no name yet; only those are
-/// rewritten further (existing qlow ops are left alone).
-bool isNew(Operation *op) { return op && !op->getAttr("name"); }
+/// Records the ops that the import patterns create: only those are rewritten
+/// further (qlow ops that were there before are left alone).
+struct CreatedOps : RewriterBase::Listener {
+  void notifyOperationInserted(Operation *op,
+                               OpBuilder::InsertPoint) override {
+    ops.insert(op);
+  }
+  void notifyOperationErased(Operation *op) override { ops.erase(op); }
+  bool contains(Operation *op) const { return op && ops.contains(op); }
+  llvm::DenseSet<Operation *> ops;
+};
 
 /// The per-channel row of a constant that is constant along every dimension
 /// but the last, broadcast to `channels` values; null if it is not one.
@@ -180,7 +189,10 @@ DenseElementsAttr getPerChannelRow(DenseElementsAttr attr, int64_t channels) {
 /// channel (last) dimension, as in TOSA's reshape -> matmul -> reshape -> add
 /// fully connected layer.
 struct FuseBiasAdd : OpRewritePattern<AddOp> {
-  using OpRewritePattern::OpRewritePattern;
+  FuseBiasAdd(MLIRContext *ctx, const CreatedOps &created)
+      : OpRewritePattern(ctx), created(created) {}
+  const CreatedOps &created;
+  bool isNew(Operation *op) const { return created.contains(op); }
 
   LogicalResult matchAndRewrite(AddOp add,
                                 PatternRewriter &rewriter) const override {
@@ -438,18 +450,19 @@ struct QlowImportPass : qlow::impl::QlowImportBase<QlowImportPass> {
       return signalPassFailure();
 
     // 2. Convert.
+    CreatedOps created;
     {
       RewritePatternSet patterns(ctx);
       populateTosaToQlowPatterns(patterns);
       populateLinalgToQlowPatterns(patterns);
-      walkAndApplyPatterns(module, std::move(patterns));
+      walkAndApplyPatterns(module, std::move(patterns), &created);
     }
     eraseDeadGlue(module);
 
     // 3. Fuse bias adds.
     {
       RewritePatternSet patterns(ctx);
-      patterns.add<FuseBiasAdd>(ctx);
+      patterns.add<FuseBiasAdd>(ctx, created);
       walkAndApplyPatterns(module, std::move(patterns));
     }
     eraseDeadGlue(module);

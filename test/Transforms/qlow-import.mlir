@@ -474,3 +474,17 @@ func.func @already_imported(%x: tensor<2x8xf32> {qlow.name = "x"}) -> tensor<2x8
   %2 = qlow.clamp %1 {max = 6.0 : f32} : tensor<2x8xf32> -> tensor<2x8xf32>
   return %2 : tensor<2x8xf32>
 }
+
+// -----
+
+// Only what this run created is fused: an existing matmul + add pair stays
+// (and is named).
+// CHECK-LABEL: func.func @existing_not_fused(
+// CHECK: %[[M:.*]] = qlow.matmul %{{.*}}, %{{.*}} {name = "matmul_0"} : (tensor<2x4xf32>, tensor<4x3xf32>) -> tensor<2x3xf32>
+// CHECK-NEXT: qlow.add %[[M]], %{{.*}} {name = "add_0"}
+func.func @existing_not_fused(%x: tensor<2x4xf32>, %w: tensor<4x3xf32>) -> tensor<2x3xf32> {
+  %b = arith.constant dense<[[1.0, 2.0, 3.0]]> : tensor<1x3xf32>
+  %0 = qlow.matmul %x, %w : (tensor<2x4xf32>, tensor<4x3xf32>) -> tensor<2x3xf32>
+  %1 = qlow.add %0, %b : (tensor<2x3xf32>, tensor<1x3xf32>) -> tensor<2x3xf32>
+  return %1 : tensor<2x3xf32>
+}

@@ -70,9 +70,6 @@ DenseElementsAttr permuteConstant(DenseElementsAttr attr,
 Value permuteAndReshape(PatternRewriter &rewriter, Location loc, Value v,
                         ArrayRef<int64_t> perm, ArrayRef<int64_t> shape);
 
-/// True for float tensor types (f16/bf16/f32/f64 elements).
-bool isFloatTensorType(Type t);
-
 } // namespace import
 } // namespace mlir::qlow
 
