@@ -19,6 +19,8 @@ config.substitutions.append(("%qlow_src_root", config.qlow_src_root))
 config.substitutions.append(("%qlow_obj_root", config.qlow_obj_root))
 
 llvm_config.with_system_environment(["HOME", "TMP", "TEMP"])
+llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
+llvm_config.with_environment("PATH", config.qlow_tools_dir, append_path=True)
 llvm_config.use_default_substitutions()
 
 tool_dirs = [config.qlow_tools_dir, config.llvm_tools_dir]

@@ -535,6 +535,59 @@ LogicalResult ClampOp::verify() {
   return verifyActivationKinds(*this, {getInput()}, getOutput());
 }
 
+namespace {
+/// clamp(producer(x)) -> producer(x) with the clamp as its fused activation.
+struct FuseClampIntoProducer : OpRewritePattern<ClampOp> {
+  FuseClampIntoProducer(MLIRContext *ctx, bool quantized)
+      : OpRewritePattern(ctx), quantized(quantized) {}
+
+  LogicalResult matchAndRewrite(ClampOp clamp,
+                                PatternRewriter &rewriter) const override {
+    Operation *producer = clamp.getInput().getDefiningOp();
+    if (!producer || !isa<Conv2DOp, MatmulOp, AddOp>(producer) ||
+        !producer->hasOneUse())
+      return failure();
+    if (isQuantized(clamp.getOutput()) != quantized)
+      return failure();
+    // Intersect with an activation the producer already has.
+    auto bound = [&](StringRef attr, FloatAttr clampBound, bool isMin) {
+      auto existing = producer->getAttrOfType<FloatAttr>(attr);
+      if (!existing)
+        return clampBound;
+      if (!clampBound)
+        return existing;
+      double a = existing.getValueAsDouble(), b = clampBound.getValueAsDouble();
+      return (isMin ? a >= b : a <= b) ? existing : clampBound;
+    };
+    FloatAttr lo = bound("clamp_min", clamp.getMinAttr(), true);
+    FloatAttr hi = bound("clamp_max", clamp.getMaxAttr(), false);
+    rewriter.modifyOpInPlace(producer, [&] {
+      if (lo)
+        producer->setAttr("clamp_min", lo);
+      if (hi)
+        producer->setAttr("clamp_max", hi);
+      if (auto name = clamp.getNameAttr())
+        producer->setAttr("name", name);
+      producer->getResult(0).setType(clamp.getOutput().getType());
+    });
+    rewriter.replaceOp(clamp, producer->getResults());
+    return success();
+  }
+
+  bool quantized;
+};
+} // namespace
+
+void mlir::qlow::populateFuseClampPatterns(RewritePatternSet &patterns,
+                                           bool quantized) {
+  patterns.add<FuseClampIntoProducer>(patterns.getContext(), quantized);
+}
+
+void ClampOp::getCanonicalizationPatterns(RewritePatternSet &results,
+                                          MLIRContext *context) {
+  populateFuseClampPatterns(results, /*quantized=*/false);
+}
+
 /// Layout-only ops keep the element type (and with it the quantization).
 static LogicalResult verifySameElementType(Operation *op, Value in, Value out) {
   if (getElementTypeOrSelf(in) != getElementTypeOrSelf(out))

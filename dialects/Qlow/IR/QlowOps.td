@@ -225,11 +225,18 @@ def Qlow_ConcatOp : Qlow_NamedOp<"concat"> {
 
 def Qlow_ClampOp : Qlow_NamedOp<"clamp"> {
   let summary = "clamp to [min, max] (ReLU, ReLU6, clip)";
+  let description = [{
+    Canonicalization fuses a float clamp into the conv/matmul/add that
+    produces its (single-use) input, as the producer's fused activation; the
+    fused op takes the clamp's tensor name, since its output is now the
+    clamped tensor.
+  }];
   let arguments = (ins Qlow_Tensor:$input, OptionalAttr<F32Attr>:$min,
                        OptionalAttr<F32Attr>:$max, OptionalAttr<StrAttr>:$name);
   let results = (outs Qlow_Tensor:$output);
   let assemblyFormat = "$input attr-dict `:` type($input) `->` type($output)";
   let hasVerifier = 1;
+  let hasCanonicalizer = 1;
   let extraClassDeclaration = extraNamedDecls;
 }
 

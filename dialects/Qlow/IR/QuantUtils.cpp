@@ -101,35 +101,41 @@ Type mlir::qlow::getExpressedType(Type type) {
   return q.getExpressedType();
 }
 
+ScaleAndZeroPoint mlir::qlow::chooseScaleAndZeroPoint(double rmin, double rmax,
+                                                     int64_t qmin, int64_t qmax,
+                                                     bool symmetric) {
+  // Real zero must be representable exactly (padding, ReLU, zero bias).
+  rmin = std::min(rmin, 0.0);
+  rmax = std::max(rmax, 0.0);
+  double scale;
+  int64_t zp;
+  if (symmetric) {
+    double amax = std::max(-rmin, rmax);
+    double half = double(qmax - qmin) / 2.0;
+    scale = amax > 0 ? amax / half : 1.0;
+    zp = qmin + (qmax - qmin + 1) / 2;
+  } else {
+    scale = rmax > rmin ? (rmax - rmin) / double(qmax - qmin) : 1.0;
+    zp = std::clamp<int64_t>(std::llround(double(qmin) - rmin / scale), qmin,
+                             qmax);
+  }
+  // A scale below f32's smallest normal would be flushed by some targets.
+  return {std::max(scale, 1e-30), zp};
+}
+
 quant::UniformQuantizedType
 mlir::qlow::getUniformTypeForRange(MLIRContext *ctx, double rmin, double rmax,
                                    unsigned bits, bool isSigned, bool symmetric,
                                    Type expressedType) {
-  // Real zero must be representable exactly (padding, ReLU, zero bias).
-  rmin = std::min(rmin, 0.0);
-  rmax = std::max(rmax, 0.0);
   int64_t qmin = quant::QuantizedType::getDefaultMinimumForInteger(isSigned, bits);
   int64_t qmax = quant::QuantizedType::getDefaultMaximumForInteger(isSigned, bits);
-  double scale;
-  int64_t zp;
-  if (symmetric) {
-    // Narrow range [-(2^(b-1)-1), 2^(b-1)-1]: no lone -128, so a product of
-    // two such values never needs the extra bit.
-    if (isSigned)
-      qmin = -qmax;
-    double amax = std::max(-rmin, rmax);
-    double half = isSigned ? double(qmax) : double(qmax - qmin) / 2.0;
-    scale = amax > 0 ? amax / half : 1.0;
-    zp = isSigned ? 0 : (qmax + qmin + 1) / 2;
-  } else {
-    scale = rmax > rmin ? (rmax - rmin) / double(qmax - qmin) : 1.0;
-    double z = double(qmin) - rmin / scale;
-    zp = std::clamp<int64_t>(std::llround(z), qmin, qmax);
-  }
-  // A scale below f32's smallest normal would be flushed by some targets.
-  scale = std::max(scale, 1e-30);
+  // Symmetric signed types use the narrow range [-(2^(b-1)-1), 2^(b-1)-1]:
+  // no lone -128, so the zero point is exactly 0.
+  if (symmetric && isSigned)
+    qmin = -qmax;
+  ScaleAndZeroPoint sz = chooseScaleAndZeroPoint(rmin, rmax, qmin, qmax, symmetric);
   unsigned flags = isSigned ? quant::QuantizationFlags::Signed : 0;
   Type storage = IntegerType::get(ctx, bits);
-  return quant::UniformQuantizedType::get(flags, storage, expressedType, scale,
-                                          zp, qmin, qmax);
+  return quant::UniformQuantizedType::get(flags, storage, expressedType,
+                                          sz.scale, sz.zeroPoint, qmin, qmax);
 }

@@ -58,6 +58,18 @@ Type getExpressedType(Type type);
 /// The same shape with another element type.
 RankedTensorType withElementType(Type tensorType, Type elementType);
 
+/// Scale and zero point that map the real range [rmin, rmax] (widened to
+/// contain 0, so that real zero is exact) onto [qmin, qmax]. `symmetric`
+/// fixes the zero point at the middle of the range (0 for a narrow signed
+/// range [-q, q]).
+struct ScaleAndZeroPoint {
+  double scale;
+  int64_t zeroPoint;
+};
+ScaleAndZeroPoint chooseScaleAndZeroPoint(double rmin, double rmax,
+                                          int64_t qmin, int64_t qmax,
+                                          bool symmetric);
+
 /// A per-tensor uniform type that represents the real range [rmin, rmax]
 /// (widened to contain 0, so that real zero is exact). `symmetric` forces a
 /// zero point of 0 with the narrow range [-(2^(b-1)-1), 2^(b-1)-1] for
