@@ -25,6 +25,7 @@
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/Transforms/DialectConversion.h"
+#include "llvm/Support/Format.h"
 
 #include <cmath>
 #include <limits>
@@ -89,7 +90,7 @@ static QuantParams quantParams(Type t) {
 static std::string fmt(double v) {
   std::string s;
   llvm::raw_string_ostream os(s);
-  os << v;
+  os << llvm::format("%.9g", v);
   return s;
 }
 
