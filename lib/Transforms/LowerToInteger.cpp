@@ -1214,9 +1214,27 @@ struct StorageCastLowering : OpConversionPattern<quant::StorageCastOp> {
   matchAndRewrite(quant::StorageCastOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
     Type want = getTypeConverter()->convertType(op.getType());
-    if (adaptor.getInput().getType() != want)
-      return rewriter.notifyMatchFailure(op, "storage widths differ");
-    rewriter.replaceOp(op, adaptor.getInput());
+    Value in = adaptor.getInput();
+    if (in.getType() == want) {
+      rewriter.replaceOp(op, in);
+      return success();
+    }
+    // Narrow storage (i4 values) lives in an i8 container: extend into it
+    // with the quantized type's signedness, or truncate out of it.
+    auto wantType = dyn_cast<RankedTensorType>(want);
+    auto q = getQuantElementType(isQuantized(op.getType())
+                                     ? op.getType()
+                                     : op.getInput().getType());
+    if (!wantType || !wantType.hasStaticShape() || !q)
+      return rewriter.notifyMatchFailure(op, "unsupported storage cast");
+    bool isUnsigned = !q.isSigned();
+    Type elem = wantType.getElementType();
+    rewriter.replaceOp(
+        op, buildElementwise(rewriter, op.getLoc(), wantType, in, {}, -1,
+                             [&](OpBuilder &b, Location loc, ValueRange args) {
+                               return castInt(b, loc, args[0], elem,
+                                              isUnsigned);
+                             }));
     return success();
   }
 };

@@ -549,3 +549,29 @@ func.func @float_pools(%x: tensor<1x4x4x2xf32>) -> (tensor<1x4x4x2xf32>, tensor<
   %g = qlow.global_avg_pool %x : tensor<1x4x4x2xf32> -> tensor<1x1x1x2xf32>
   return %m, %a, %g : tensor<1x4x4x2xf32>, tensor<1x4x4x2xf32>, tensor<1x1x1x2xf32>
 }
+
+// -----
+
+// i4 storage lives in an i8 container: constants widen with the storage's
+// signedness, storage casts extend into and truncate out of the container,
+// the add clamps to [-8, 7].
+
+!q4 = !quant.uniform<i4:f32, 0.5>
+!u4 = !quant.uniform<u4:f32, 0.5:8>
+// CHECK-LABEL: func.func @narrow_storage
+// CHECK-SAME: (%[[X:.*]]: tensor<2xi4>) -> (tensor<2xi8>, tensor<2xi8>, tensor<2xi4>)
+// CHECK-DAG: arith.constant dense<[-8, 7]> : tensor<2xi8>
+// CHECK-DAG: arith.constant dense<[15, 3]> : tensor<2xi8>
+// CHECK: linalg.generic {{.*}} ins(%[[X]] : tensor<2xi4>)
+// CHECK: arith.extsi %{{.*}} : i4 to i8
+// CHECK: arith.constant -8 : i64
+// CHECK: arith.constant 7 : i64
+// CHECK: arith.trunci %{{.*}} : i8 to i4
+func.func @narrow_storage(%x: tensor<2xi4>) -> (tensor<2x!q4>, tensor<2x!u4>, tensor<2xi4>) {
+  %c = qlow.const dense<[-8, 7]> : tensor<2xi4> -> tensor<2x!q4>
+  %u = qlow.const dense<[15, 3]> : tensor<2xi8> -> tensor<2x!u4>
+  %q = quant.scast %x : tensor<2xi4> to tensor<2x!q4>
+  %a = qlow.add %q, %c : (tensor<2x!q4>, tensor<2x!q4>) -> tensor<2x!q4>
+  %s = quant.scast %a : tensor<2x!q4> to tensor<2xi4>
+  return %c, %u, %s : tensor<2x!q4>, tensor<2x!u4>, tensor<2xi4>
+}
