@@ -575,3 +575,29 @@ func.func @narrow_storage(%x: tensor<2xi4>) -> (tensor<2x!q4>, tensor<2x!u4>, te
   %s = quant.scast %a : tensor<2x!q4> to tensor<2xi4>
   return %c, %u, %s : tensor<2x!q4>, tensor<2x!u4>, tensor<2xi4>
 }
+
+// -----
+
+// Block arguments and loop-carried values take the storage type too.
+
+!qa = !quant.uniform<i8:f32, 0.5:-3>
+// CHECK-LABEL: func.func @control_flow
+// CHECK-SAME: (%[[X:.*]]: tensor<4xi8>, %{{.*}}: i1) -> tensor<4xi8>
+// CHECK: cf.cond_br %{{.*}}, ^[[A:.*]](%[[X]] : tensor<4xi8>), ^[[B:.*]]
+// CHECK: ^[[A]](%[[Y:.*]]: tensor<4xi8>):
+// CHECK: scf.for {{.*}} iter_args(%{{.*}} = %[[Y]]) -> (tensor<4xi8>)
+// CHECK: scf.yield %{{.*}} : tensor<4xi8>
+func.func @control_flow(%x: tensor<4x!qa>, %c: i1) -> tensor<4x!qa> {
+  cf.cond_br %c, ^a(%x : tensor<4x!qa>), ^b
+^a(%y: tensor<4x!qa>):
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c3 = arith.constant 3 : index
+  %r = scf.for %i = %c0 to %c3 step %c1 iter_args(%a = %y) -> tensor<4x!qa> {
+    %n = qlow.add %a, %a : (tensor<4x!qa>, tensor<4x!qa>) -> tensor<4x!qa>
+    scf.yield %n : tensor<4x!qa>
+  }
+  return %r : tensor<4x!qa>
+^b:
+  return %x : tensor<4x!qa>
+}
