@@ -1252,6 +1252,8 @@ int main(int argc, char **argv) {
                   tensor::TensorDialect, linalg::LinalgDialect,
                   math::MathDialect, scf::SCFDialect, tosa::TosaDialect>();
   MLIRContext context(registry);
+  // Diagnostics name the op by its location; no generic-form dump.
+  context.printOpOnDiagnostic(false);
 
   llvm::SourceMgr sourceMgr;
   SourceMgrDiagnosticHandler diagHandler(sourceMgr, &context);
@@ -1275,8 +1277,8 @@ int main(int argc, char **argv) {
   auto fn = dyn_cast_or_null<func::FuncOp>(
       SymbolTable::lookupSymbolIn(*module, funcName));
   if (!fn || fn.isExternal()) {
-    module->emitError() << "qlow-reference-eval: no function @" << funcName
-                        << " with a body in the module";
+    llvm::errs() << inputFilename << ": error: qlow-reference-eval: no "
+                 << "function @" << funcName << " with a body in the module\n";
     return 1;
   }
   if (!fn.getBody().hasOneBlock()) {
