@@ -45,6 +45,7 @@
 #include "mlir/IR/DialectResourceBlobManager.h"
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/IR/SymbolTable.h"
+#include "mlir/IR/Verifier.h"
 #include "mlir/Parser/Parser.h"
 #include "mlir/Support/FileUtilities.h"
 #include "llvm/ADT/TypeSwitch.h"
@@ -1265,8 +1266,24 @@ int main(int argc, char **argv) {
     return 1;
   }
   sourceMgr.AddNewSourceBuffer(std::move(file), llvm::SMLoc());
-  OwningOpRef<ModuleOp> module = parseSourceFile<ModuleOp>(sourceMgr, &context);
+  // Verify after a pre-check: qlow.const's verifier iterates its value as
+  // APInt, which aborts for a dense resource, so such constants are rejected
+  // here with a diagnostic before the verifier sees them.
+  ParserConfig config(&context, /*verifyAfterParse=*/false);
+  OwningOpRef<ModuleOp> module = parseSourceFile<ModuleOp>(sourceMgr, config);
   if (!module)
+    return 1;
+  WalkResult unreadable = module->walk([](mlir::qlow::ConstOp op) {
+    Attribute value = op.getValueAttr();
+    if (value && !isa<DenseElementsAttr>(value)) {
+      op.emitError() << "qlow-reference-eval: qlow.const needs a dense "
+                        "elements value, got "
+                     << value;
+      return WalkResult::interrupt();
+    }
+    return WalkResult::advance();
+  });
+  if (unreadable.wasInterrupted() || failed(verify(*module)))
     return 1;
 
   if (!(rangeOpt > 0.0f) || !std::isfinite(rangeOpt)) {

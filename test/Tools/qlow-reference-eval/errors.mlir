@@ -13,6 +13,8 @@
 // RUN: not qlow-reference-eval %s --func=dynamic_result 2>&1 | FileCheck %s --check-prefix=DYNRES
 // RUN: not qlow-reference-eval %s --func=add_unsupported_ok --range=0 2>&1 | FileCheck %s --check-prefix=RANGE
 // RUN: not qlow-reference-eval %S/Inputs/unparsable.mlir 2>&1 | FileCheck %s --check-prefix=PARSE
+// RUN: not qlow-reference-eval %S/Inputs/invalid.mlir 2>&1 | FileCheck %s --check-prefix=INVALID
+// RUN: not qlow-reference-eval %S/Inputs/const-resource.mlir 2>&1 | FileCheck %s --check-prefix=RESOURCE
 // RUN: not qlow-reference-eval %S/Inputs/does-not-exist.mlir 2>&1 | FileCheck %s --check-prefix=NOFILE
 // RUN: not qlow-reference-eval %s --func=unsupported 2>/dev/null | count 0
 
@@ -80,4 +82,6 @@ func.func @add_unsupported_ok(%x: tensor<4xf32>) -> tensor<4xf32> {
 }
 
 // PARSE: unparsable.mlir:3:12: error: expected ':'
+// INVALID: invalid.mlir:3:8: error: 'qlow.requantize' op input and result shapes differ
+// RESOURCE: const-resource.mlir:2:8: error: qlow-reference-eval: qlow.const needs a dense elements value, got dense_resource<blob> : tensor<3xi8>
 // NOFILE: qlow-reference-eval: cannot open input file '{{.*}}does-not-exist.mlir'
