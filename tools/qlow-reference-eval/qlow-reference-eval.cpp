@@ -365,9 +365,10 @@ FailureOr<QuantParams> quantParamsOf(Operation *op, Value v) {
   if (failed(p))
     return op->emitError() << "expects a uniform quantized type, got "
                            << v.getType();
-  if (p->bits > 31 || (p->isSigned && p->bits > 32))
-    return op->emitError() << "storage of " << p->bits
-                           << " bits is not supported";
+  // Up to 16 bits every product and sum the spec forms is exact in int64.
+  if (p->bits > 16)
+    return op->emitError() << "quantized storage of " << p->bits
+                           << " bits is not supported (at most 16)";
   return p;
 }
 
@@ -1002,9 +1003,6 @@ FailureOr<RtValue> Evaluator::evalBinary(Operation *op, Value lhs, Value rhs,
                              << po->scale();
     return makeInts(type, ref::add(a.ints, za, b.ints, zb, *params, out));
   }
-  if (pa->bits > 16 || pb->bits > 16)
-    return op->emitError() << "quantized mul supports storage of at most 16 "
-                              "bits (spec section 8)";
   std::optional<ref::FixedPointMultiplier> m =
       ref::computeMulMultiplier(pa->scale(), pb->scale(), po->scale());
   if (!m)
