@@ -5,8 +5,8 @@
 // qlow-reference-eval prints, so that the two outputs can be diffed.
 //
 //===----------------------------------------------------------------------===//
-#include "qlow/Testing/TestPasses.h"
 #include "qlow/Support/TestData.h"
+#include "qlow/Testing/TestPasses.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -74,10 +74,10 @@ DenseElementsAttr buildInput(RankedTensorType type, uint64_t seed,
   SmallVector<APInt> values;
   values.reserve(n);
   for (int64_t i = 0; i < n; ++i)
-    values.push_back(APInt(width,
-                           static_cast<uint64_t>(::qlow::testInputInteger(
-                               seed, i, range, width)),
-                           /*isSigned=*/true, /*implicitTrunc=*/true));
+    values.push_back(APInt(
+        width,
+        static_cast<uint64_t>(::qlow::testInputInteger(seed, i, range, width)),
+        /*isSigned=*/true, /*implicitTrunc=*/true));
   return DenseElementsAttr::get(type, values);
 }
 
@@ -99,15 +99,16 @@ void printScalar(OpBuilder &b, Location loc, Value v) {
 void printTensor(OpBuilder &b, Location loc, Value tensor) {
   auto type = cast<RankedTensorType>(tensor.getType());
   if (type.getRank() == 0) {
-    printScalar(b, loc, tensor::ExtractOp::create(b, loc, tensor, ValueRange{}));
+    printScalar(b, loc,
+                tensor::ExtractOp::create(b, loc, tensor, ValueRange{}));
     return;
   }
   if (type.getRank() > 1) {
     ReassociationIndices all;
     for (int64_t i = 0; i < type.getRank(); ++i)
       all.push_back(i);
-    tensor = tensor::CollapseShapeOp::create(b, loc, tensor,
-                                             ArrayRef<ReassociationIndices>{all});
+    tensor = tensor::CollapseShapeOp::create(
+        b, loc, tensor, ArrayRef<ReassociationIndices>{all});
   }
   Value lb = arith::ConstantIndexOp::create(b, loc, 0);
   Value ub = arith::ConstantIndexOp::create(b, loc, type.getNumElements());
@@ -165,14 +166,14 @@ struct QlowTestHarnessPass
 
     Location loc = fn.getLoc();
     OpBuilder b = OpBuilder::atBlockEnd(module.getBody());
-    auto mainFn = func::FuncOp::create(b, loc, "main",
-                                       b.getFunctionType({}, {}));
+    auto mainFn =
+        func::FuncOp::create(b, loc, "main", b.getFunctionType({}, {}));
     b.setInsertionPointToStart(mainFn.addEntryBlock());
     SmallVector<Value> args;
     for (Type t : fnType.getInputs()) {
       auto type = cast<RankedTensorType>(t);
-      args.push_back(arith::ConstantOp::create(
-          b, loc, buildInput(type, seed, range)));
+      args.push_back(
+          arith::ConstantOp::create(b, loc, buildInput(type, seed, range)));
     }
     auto call = func::CallOp::create(b, loc, fn, args);
     for (Value r : call.getResults()) {

@@ -103,7 +103,7 @@ llvm::cl::opt<FloatFormat> floatFormat(
 struct RtValue {
   RankedTensorType type;
   bool isFloat = false;
-  ref::Tensor ints;       // shape always; data when !isFloat
+  ref::Tensor ints;          // shape always; data when !isFloat
   std::vector<float> floats; // data when isFloat
 
   const Shape &shape() const { return ints.shape; }
@@ -155,8 +155,7 @@ int64_t axisIndex(const Shape &shape, int64_t axis, int64_t flat) {
 /// Calls fn(outIndex, lhsIndex, rhsIndex) over the numpy broadcast of two
 /// equal-rank shapes (the float ops; quantized ones use ref::add/ref::mul).
 template <typename Fn>
-void forEachBroadcast(const Shape &out, const Shape &a, const Shape &b,
-                      Fn fn) {
+void forEachBroadcast(const Shape &out, const Shape &a, const Shape &b, Fn fn) {
   size_t rank = out.size();
   std::vector<int64_t> sa = stridesOf(a), sb = stridesOf(b);
   for (size_t d = 0; d < rank; ++d) {
@@ -263,9 +262,9 @@ FailureOr<std::vector<int64_t>> readInts(Operation *op, ElementsAttr attr,
       return op->emitError() << "cannot read a dense resource of i" << width;
     size_t bytes = width / 8;
     if (data.size() != bytes * static_cast<size_t>(attr.getNumElements()))
-      return op->emitError() << "dense resource holds " << data.size()
-                             << " bytes, expected "
-                             << bytes * attr.getNumElements();
+      return op->emitError()
+             << "dense resource holds " << data.size() << " bytes, expected "
+             << bytes * attr.getNumElements();
     for (size_t i = 0; i < data.size(); i += bytes) {
       uint32_t raw = 0;
       std::memcpy(&raw, data.data() + i, bytes); // little-endian host
@@ -291,8 +290,9 @@ FailureOr<std::vector<float>> readFloats(Operation *op, ElementsAttr attr) {
   if (const AsmResourceBlob *blob = resourceBlob(attr)) {
     ArrayRef<char> data = blob->getData();
     if (data.size() != 4 * static_cast<size_t>(attr.getNumElements()))
-      return op->emitError() << "dense resource holds " << data.size()
-                             << " bytes, expected " << 4 * attr.getNumElements();
+      return op->emitError()
+             << "dense resource holds " << data.size() << " bytes, expected "
+             << 4 * attr.getNumElements();
     std::vector<float> out(static_cast<size_t>(attr.getNumElements()));
     std::memcpy(out.data(), data.data(), data.size());
     return out;
@@ -496,11 +496,10 @@ LogicalResult Evaluator::evalOp(Operation *op) {
     return evalFloatIsland(island);
   if (!isa<arith::ConstantOp, mlir::qlow::ConstOp, mlir::qlow::ObserveOp,
            mlir::qlow::QuantizeOp, mlir::qlow::DequantizeOp,
-           mlir::qlow::RequantizeOp, mlir::qlow::Conv2DOp,
-           mlir::qlow::MatmulOp, mlir::qlow::AddOp, mlir::qlow::MulOp,
-           mlir::qlow::MaxPool2DOp, mlir::qlow::AvgPool2DOp,
-           mlir::qlow::GlobalAvgPoolOp, mlir::qlow::ConcatOp,
-           mlir::qlow::ClampOp, mlir::qlow::ReshapeOp,
+           mlir::qlow::RequantizeOp, mlir::qlow::Conv2DOp, mlir::qlow::MatmulOp,
+           mlir::qlow::AddOp, mlir::qlow::MulOp, mlir::qlow::MaxPool2DOp,
+           mlir::qlow::AvgPool2DOp, mlir::qlow::GlobalAvgPoolOp,
+           mlir::qlow::ConcatOp, mlir::qlow::ClampOp, mlir::qlow::ReshapeOp,
            mlir::qlow::TransposeOp>(op))
     return op->emitError() << "qlow-reference-eval: unsupported op '"
                            << op->getName() << "'";
@@ -634,10 +633,10 @@ FailureOr<RtValue> Evaluator::evalQuantize(mlir::qlow::QuantizeOp op) {
   int32_t qmax = static_cast<int32_t>(p->qmax);
   auto type = cast<RankedTensorType>(op.getType());
   if (!p->isPerAxis())
-    return makeInts(type, ref::quantizeTensor(
-                              x.shape(), x.floats,
-                              static_cast<float>(p->scale()),
-                              static_cast<int32_t>(p->zeroPoint()), qmin, qmax));
+    return makeInts(
+        type,
+        ref::quantizeTensor(x.shape(), x.floats, static_cast<float>(p->scale()),
+                            static_cast<int32_t>(p->zeroPoint()), qmin, qmax));
   std::vector<int32_t> data(x.floats.size());
   for (int64_t i = 0; i < x.size(); ++i) {
     int64_t c = axisIndex(x.shape(), p->axis, i);
@@ -658,9 +657,9 @@ FailureOr<RtValue> Evaluator::evalDequantize(mlir::qlow::DequantizeOp op) {
     return op.emitError() << "supports dequantizing to f32 only, got " << type;
   const RtValue &x = **in;
   if (!p->isPerAxis())
-    return makeFloats(type, ref::dequantizeTensor(
-                                x.ints, static_cast<float>(p->scale()),
-                                static_cast<int32_t>(p->zeroPoint())));
+    return makeFloats(
+        type, ref::dequantizeTensor(x.ints, static_cast<float>(p->scale()),
+                                    static_cast<int32_t>(p->zeroPoint())));
   std::vector<float> data(static_cast<size_t>(x.size()));
   for (int64_t i = 0; i < x.size(); ++i) {
     int64_t c = axisIndex(x.shape(), p->axis, i);
@@ -686,9 +685,9 @@ FailureOr<RtValue> Evaluator::evalRequantize(mlir::qlow::RequantizeOp op) {
     if (failed(m))
       return failure();
     ref::OutputParams out{static_cast<int32_t>(po->zeroPoint()), qmin, qmax};
-    return makeInts(type, ref::requantizeTensor(
-                              x.ints, static_cast<int32_t>(pi->zeroPoint()),
-                              *m, out));
+    return makeInts(
+        type, ref::requantizeTensor(
+                  x.ints, static_cast<int32_t>(pi->zeroPoint()), *m, out));
   }
   if (pi->isPerAxis() && po->isPerAxis() && pi->axis != po->axis)
     return op.emitError() << "requantize between different quantized "
@@ -706,10 +705,10 @@ FailureOr<RtValue> Evaluator::evalRequantize(mlir::qlow::RequantizeOp op) {
   std::vector<int32_t> data(static_cast<size_t>(x.size()));
   for (int64_t i = 0; i < x.size(); ++i) {
     int64_t c = axisIndex(x.shape(), axis, i);
-    data[static_cast<size_t>(i)] = ref::requantize(
-        x.ints[i], static_cast<int32_t>(pi->zeroPoint(c)),
-        ms[static_cast<size_t>(c)], static_cast<int32_t>(po->zeroPoint(c)),
-        qmin, qmax);
+    data[static_cast<size_t>(i)] =
+        ref::requantize(x.ints[i], static_cast<int32_t>(pi->zeroPoint(c)),
+                        ms[static_cast<size_t>(c)],
+                        static_cast<int32_t>(po->zeroPoint(c)), qmin, qmax);
   }
   return makeInts(type, ref::Tensor(x.shape(), std::move(data)));
 }
@@ -735,8 +734,8 @@ FailureOr<ChannelParams> channelParams(Operation *op, const QuantParams &px,
     cp.weightZeroPoints.push_back(static_cast<int32_t>(pw.zeroPoint(o)));
     if (bias)
       cp.biasQ.push_back(ref::quantizeBias(
-          static_cast<double>(bias->floats[static_cast<size_t>(o)]),
-          px.scale(), sw));
+          static_cast<double>(bias->floats[static_cast<size_t>(o)]), px.scale(),
+          sw));
     auto m = multiplierOf(op, px.scale() * sw / py.scale(),
                           "output channel " + Twine(o));
     if (failed(m))
@@ -761,8 +760,9 @@ requantizeAccumulators(Operation *op, const std::vector<int64_t> &accs,
     if (!fitsInt32(acc))
       return op->emitError() << "accumulator " << acc << " of element " << i
                              << " does not fit i32";
-    result[i] = ref::requantizeOutput(acc, ms[static_cast<size_t>(i % channels)],
-                                      out.zeroPoint, out.min, out.max);
+    result[i] =
+        ref::requantizeOutput(acc, ms[static_cast<size_t>(i % channels)],
+                              out.zeroPoint, out.min, out.max);
   }
   return result;
 }
@@ -814,13 +814,13 @@ FailureOr<RtValue> Evaluator::evalConv2D(mlir::qlow::Conv2DOp op) {
             float acc = 0.0f;
             int64_t group = oc / opg;
             for (int64_t ky = 0; ky < kh; ++ky) {
-              int64_t iy = oy * cp.strides[0] - cp.padding[0] +
-                           ky * cp.dilations[0];
+              int64_t iy =
+                  oy * cp.strides[0] - cp.padding[0] + ky * cp.dilations[0];
               if (iy < 0 || iy >= h)
                 continue;
               for (int64_t kx = 0; kx < kw; ++kx) {
-                int64_t ix = ox * cp.strides[1] - cp.padding[2] +
-                             kx * cp.dilations[1];
+                int64_t ix =
+                    ox * cp.strides[1] - cp.padding[2] + kx * cp.dilations[1];
                 if (ix < 0 || ix >= wd)
                   continue;
                 for (int64_t ci = 0; ci < cpg; ++ci)
@@ -915,8 +915,7 @@ FailureOr<RtValue> Evaluator::evalMatmul(mlir::qlow::MatmulOp op) {
       failed(expectPerTensor(op, *px, "lhs")) ||
       failed(expectPerTensor(op, *py, "result")))
     return failure();
-  if (pw->isPerAxis() &&
-      pw->axis != static_cast<int32_t>(w.shape().size()) - 1)
+  if (pw->isPerAxis() && pw->axis != static_cast<int32_t>(w.shape().size()) - 1)
     return op.emitError() << "expects rhs quantization per tensor or per axis "
                              "on its last (N) dimension";
   FailureOr<ChannelParams> chp = channelParams(op, *px, *pw, *py, bias, n);
@@ -970,13 +969,13 @@ FailureOr<RtValue> Evaluator::evalBinary(Operation *op, Value lhs, Value rhs,
     if (failed(expectF32(op, a)) || failed(expectF32(op, b)))
       return failure();
     std::vector<float> out(static_cast<size_t>(ref::numElements(outShape)));
-    forEachBroadcast(outShape, a.shape(), b.shape(),
-                     [&](int64_t i, int64_t ia, int64_t ib) {
-                       float x = a.floats[static_cast<size_t>(ia)];
-                       float y = b.floats[static_cast<size_t>(ib)];
-                       out[static_cast<size_t>(i)] =
-                           clampFloat(isAdd ? x + y : x * y, clampMin, clampMax);
-                     });
+    forEachBroadcast(
+        outShape, a.shape(), b.shape(), [&](int64_t i, int64_t ia, int64_t ib) {
+          float x = a.floats[static_cast<size_t>(ia)];
+          float y = b.floats[static_cast<size_t>(ib)];
+          out[static_cast<size_t>(i)] =
+              clampFloat(isAdd ? x + y : x * y, clampMin, clampMax);
+        });
     return makeFloats(type, std::move(out));
   }
 
@@ -998,9 +997,9 @@ FailureOr<RtValue> Evaluator::evalBinary(Operation *op, Value lhs, Value rhs,
     std::optional<ref::AddParams> params =
         ref::computeAddParams(pa->scale(), pb->scale(), po->scale());
     if (!params)
-      return op->emitError() << "invalid add multipliers for scales "
-                             << pa->scale() << ", " << pb->scale() << " -> "
-                             << po->scale();
+      return op->emitError()
+             << "invalid add multipliers for scales " << pa->scale() << ", "
+             << pb->scale() << " -> " << po->scale();
     return makeInts(type, ref::add(a.ints, za, b.ints, zb, *params, out));
   }
   std::optional<ref::FixedPointMultiplier> m =
@@ -1046,9 +1045,8 @@ FailureOr<RtValue> Evaluator::evalPool(Operation *op, Value input,
                 int64_t ix = ox * pp.strides[1] - pp.padding[2] + kx;
                 if (ix < 0 || ix >= w)
                   continue;
-                float v =
-                    x.floats[static_cast<size_t>(((n * h + iy) * w + ix) * c +
-                                                 ch)];
+                float v = x.floats[static_cast<size_t>(
+                    ((n * h + iy) * w + ix) * c + ch)];
                 if (isMax)
                   acc = count == 0 ? v : std::max(acc, v);
                 else
@@ -1139,9 +1137,9 @@ FailureOr<RtValue> Evaluator::evalConcat(mlir::qlow::ConcatOp op) {
     return op.emitError() << "mixes float and integer inputs";
   if (!floatPieces.empty())
     return makeFloats(type, concatData<float>(floatPieces, shapes, axis));
-  return makeInts(type, ref::Tensor(shapeOf(type),
-                                    concatData<int32_t>(intPieces, shapes,
-                                                        axis)));
+  return makeInts(
+      type,
+      ref::Tensor(shapeOf(type), concatData<int32_t>(intPieces, shapes, axis)));
 }
 
 FailureOr<RtValue> Evaluator::evalClamp(mlir::qlow::ClampOp op) {
@@ -1168,9 +1166,9 @@ FailureOr<RtValue> Evaluator::evalClamp(mlir::qlow::ClampOp op) {
   if (failed(m))
     return failure();
   ref::OutputParams out = outputParams(*po, op.getMinAttr(), op.getMaxAttr());
-  return makeInts(type, ref::requantizeTensor(
-                            x.ints, static_cast<int32_t>(pi->zeroPoint()), *m,
-                            out));
+  return makeInts(
+      type, ref::requantizeTensor(x.ints, static_cast<int32_t>(pi->zeroPoint()),
+                                  *m, out));
 }
 
 FailureOr<RtValue> Evaluator::evalReshape(mlir::qlow::ReshapeOp op) {
@@ -1192,11 +1190,11 @@ FailureOr<RtValue> Evaluator::evalTranspose(mlir::qlow::TransposeOp op) {
   const RtValue &x = **in;
   auto type = cast<RankedTensorType>(op.getType());
   if (x.isFloat)
-    return makeFloats(type, transposeData(x.floats, x.shape(),
-                                          op.getPermutation()));
-  return makeInts(type, ref::Tensor(shapeOf(type),
-                                    transposeData(x.ints.data, x.shape(),
-                                                  op.getPermutation())));
+    return makeFloats(type,
+                      transposeData(x.floats, x.shape(), op.getPermutation()));
+  return makeInts(
+      type, ref::Tensor(shapeOf(type), transposeData(x.ints.data, x.shape(),
+                                                     op.getPermutation())));
 }
 
 //===----------------------------------------------------------------------===//
@@ -1246,10 +1244,10 @@ int main(int argc, char **argv) {
       "qlow-test-harness format\n");
 
   DialectRegistry registry;
-  registry.insert<mlir::qlow::QlowDialect, quant::QuantDialect,
-                  func::FuncDialect, arith::ArithDialect,
-                  tensor::TensorDialect, linalg::LinalgDialect,
-                  math::MathDialect, scf::SCFDialect, tosa::TosaDialect>();
+  registry
+      .insert<mlir::qlow::QlowDialect, quant::QuantDialect, func::FuncDialect,
+              arith::ArithDialect, tensor::TensorDialect, linalg::LinalgDialect,
+              math::MathDialect, scf::SCFDialect, tosa::TosaDialect>();
   MLIRContext context(registry);
   // Diagnostics name the op by its location; no generic-form dump.
   context.printOpOnDiagnostic(false);
