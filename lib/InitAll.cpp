@@ -3,6 +3,7 @@
 
 #include "Qlow/IR/QlowDialect.h"
 #include "qlow/Pipelines/Pipelines.h"
+#include "qlow/Testing/TestPasses.h"
 #include "qlow/Transforms/Passes.h"
 
 #include "mlir/InitAllDialects.h"
@@ -19,4 +20,5 @@ void mlir::qlow::registerAllPasses() {
   mlir::registerAllPasses();
   registerQlowPasses();
   registerQlowPipelines();
+  registerQlowTestPasses();
 }
