@@ -22,8 +22,6 @@ llvm_config.with_system_environment(["HOME", "TMP", "TEMP"])
 llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 llvm_config.with_environment("PATH", config.qlow_tools_dir, append_path=True)
 llvm_config.use_default_substitutions()
-# `not` and `count` at the start of a RUN line are found on PATH.
-llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 
 tool_dirs = [config.qlow_tools_dir, config.llvm_tools_dir]
 tools = ["qlow-opt", "mlir-runner", "mlir-opt"]
