@@ -170,10 +170,11 @@ struct QlowTestHarnessPass
         func::FuncOp::create(b, loc, "main", b.getFunctionType({}, {}));
     b.setInsertionPointToStart(mainFn.addEntryBlock());
     SmallVector<Value> args;
-    for (Type t : fnType.getInputs()) {
+    for (auto [i, t] : llvm::enumerate(fnType.getInputs())) {
       auto type = cast<RankedTensorType>(t);
+      uint64_t argSeed = ::qlow::testArgumentSeed(seed, i);
       args.push_back(
-          arith::ConstantOp::create(b, loc, buildInput(type, seed, range)));
+          arith::ConstantOp::create(b, loc, buildInput(type, argSeed, range)));
     }
     auto call = func::CallOp::create(b, loc, fn, args);
     for (Value r : call.getResults()) {

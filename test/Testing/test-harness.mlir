@@ -25,12 +25,13 @@ func.func @forward(%x: tensor<2x3xf32>) -> tensor<2x3xf32> {
 
 // Integer inputs are clamp(roundeven(100 * v)); several results print one
 // after another; integers narrower than i32 are sign-extended, rank-1 needs
-// no collapse and rank 0 no loop; f16 goes through f32.
+// no collapse and rank 0 no loop; f16 goes through f32. Each argument has
+// its own seed (testArgumentSeed), so arguments never share data.
 
 // CHECK-LABEL: func.func @main()
 // CHECK-DAG: %[[I8:.*]] = arith.constant dense<[44, -69, 75, 92]> : tensor<4xi8>
-// CHECK-DAG: %[[I32:.*]] = arith.constant dense<44> : tensor<i32>
-// CHECK-DAG: %[[F16:.*]] = arith.constant dense<[4.431150e-01, -6.879880e-01]> : tensor<2xf16>
+// CHECK-DAG: %[[I32:.*]] = arith.constant dense<2> : tensor<i32>
+// CHECK-DAG: %[[F16:.*]] = arith.constant dense<[2.227780e-01, 9.370110e-01]> : tensor<2xf16>
 // CHECK: %[[R:.*]]:3 = call @forward(%[[I8]], %[[I32]], %[[F16]])
 // CHECK: scf.for
 // CHECK-NEXT: tensor.extract %[[R]]#0

@@ -436,7 +436,8 @@ LogicalResult Evaluator::run(func::FuncOp fn, uint64_t seed, float range,
     if (elem.isF32()) {
       std::vector<float> data(static_cast<size_t>(n));
       for (int64_t k = 0; k < n; ++k)
-        data[static_cast<size_t>(k)] = ::qlow::testInputValue(seed, k, range);
+        data[static_cast<size_t>(k)] = ::qlow::testInputValue(
+            ::qlow::testArgumentSeed(seed, i), k, range);
       bind(arg, makeFloats(t, std::move(data)));
       continue;
     }
@@ -461,7 +462,8 @@ LogicalResult Evaluator::run(func::FuncOp fn, uint64_t seed, float range,
     }
     std::vector<int32_t> data(static_cast<size_t>(n));
     for (int64_t k = 0; k < n; ++k) {
-      int64_t v = ::qlow::testInputInteger(seed, k, range, bits);
+      int64_t v = ::qlow::testInputInteger(::qlow::testArgumentSeed(seed, i), k,
+                                           range, bits);
       if (v < lo || v > hi)
         return argError() << "input value " << v << " lies outside the "
                           << "storage range [" << lo << ", " << hi

@@ -31,6 +31,13 @@ uint64_t splitmix64(uint64_t x);
 /// `range` must be finite and > 0.
 float testInputValue(uint64_t seed, uint64_t index, float range);
 
+/// The seed of argument `argIndex` when a function is fed from `seed`:
+/// distinct per argument, so that two same-shaped arguments never get the
+/// same data (which would hide swapped operands).
+inline uint64_t testArgumentSeed(uint64_t seed, unsigned argIndex) {
+  return seed + uint64_t(argIndex) * 0x9E3779B97F4A7C15ULL;
+}
+
 /// Element `index` of an integer input of `bits` (1..64) bits, signed:
 /// roundeven(testInputValue(seed, index, range) * 100) (one f32 multiply,
 /// ties to even) clamped to [-2^(bits-1), 2^(bits-1) - 1]. With the default
