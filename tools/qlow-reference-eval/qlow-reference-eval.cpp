@@ -31,6 +31,7 @@
 #include "qlow/Reference/IntegerSpec.h"
 #include "qlow/Reference/Kernels.h"
 #include "qlow/Support/TestData.h"
+#include "qlow/Transforms/CalibrationStats.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -53,10 +54,12 @@
 #include "llvm/Support/Format.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/SourceMgr.h"
+#include "llvm/Support/ToolOutputFile.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include <cmath>
 #include <cstring>
+#include <algorithm>
 #include <limits>
 #include <string>
 #include <unordered_map>
@@ -84,6 +87,16 @@ llvm::cl::opt<uint64_t> seedOpt("seed", llvm::cl::desc("seed of the inputs"),
 llvm::cl::opt<float>
     rangeOpt("range", llvm::cl::desc("inputs are uniform in [-range, range)"),
              llvm::cl::init(1.0f));
+llvm::cl::opt<std::string> statsOut(
+    "stats-out",
+    llvm::cl::desc("write the min/max each qlow.observe probe saw, over all "
+                   "samples, as a calibration statistics file"),
+    llvm::cl::init(""));
+llvm::cl::opt<unsigned>
+    samplesOpt("samples",
+               llvm::cl::desc("evaluate this many inputs (seeds seed, "
+                              "seed+1, ...); results of the last are printed"),
+               llvm::cl::init(1));
 enum class FloatFormat { Bits, Decimal };
 llvm::cl::opt<FloatFormat> floatFormat(
     "float-format", llvm::cl::desc("how f32 results are printed"),
@@ -311,11 +324,28 @@ public:
   LogicalResult run(func::FuncOp fn, uint64_t seed, float range,
                     std::vector<RtValue> &results);
 
+  /// The range each qlow.observe probe saw, over every run so far.
+  mlir::qlow::CalibrationStats observed;
+
 private:
   std::unordered_map<const void *, RtValue> env;
 
   LogicalResult evalBlock(Block &block, std::vector<RtValue> *yielded);
   LogicalResult evalOp(Operation *op);
+
+  void recordRange(StringRef name, const RtValue &v) {
+    if (!v.isFloat || v.floats.empty())
+      return;
+    auto [lo, hi] = std::minmax_element(v.floats.begin(), v.floats.end());
+    auto [it, inserted] = observed.tensors.try_emplace(name);
+    if (inserted) {
+      it->second.min = *lo;
+      it->second.max = *hi;
+      return;
+    }
+    it->second.min = std::min(it->second.min, double(*lo));
+    it->second.max = std::max(it->second.max, double(*hi));
+  }
 
   FailureOr<const RtValue *> lookup(Operation *op, Value v) {
     auto it = env.find(v.getAsOpaquePointer());
@@ -517,6 +547,7 @@ LogicalResult Evaluator::evalOp(Operation *op) {
             FailureOr<const RtValue *> in = lookup(op, o.getInput());
             if (failed(in))
               return failure();
+            recordRange(o.getName(), **in);
             return **in;
           })
           .Case([&](mlir::qlow::QuantizeOp o) { return evalQuantize(o); })
@@ -1303,8 +1334,27 @@ int main(int argc, char **argv) {
 
   Evaluator evaluator;
   std::vector<RtValue> results;
-  if (failed(evaluator.run(fn, seedOpt, rangeOpt, results)))
-    return 1;
+  for (unsigned i = 0; i < std::max(1u, unsigned(samplesOpt)); ++i) {
+    results.clear();
+    if (failed(evaluator.run(fn, seedOpt + i, rangeOpt, results)))
+      return 1;
+  }
+  if (!statsOut.empty()) {
+    if (evaluator.observed.tensors.empty()) {
+      fn.emitError() << "qlow-reference-eval: --stats-out needs an "
+                        "instrumented function (run qlow-instrument), but "
+                        "no qlow.observe saw a value";
+      return 1;
+    }
+    std::string error;
+    auto out = openOutputFile(statsOut, &error);
+    if (!out) {
+      llvm::errs() << "qlow-reference-eval: " << error << "\n";
+      return 1;
+    }
+    out->os() << mlir::qlow::writeCalibrationStats(evaluator.observed);
+    out->keep();
+  }
   // Print only once everything has been evaluated: no partial output.
   std::string text;
   llvm::raw_string_ostream os(text);
