@@ -135,6 +135,17 @@ def QlowSummary : Pass<"qlow-summary", "ModuleOp"> {
   ];
 }
 
+def QlowVerifyInteger : Pass<"qlow-verify-integer", "ModuleOp"> {
+  let summary = "Check that no float arithmetic is left outside float islands";
+  let description = [{
+    After qlow-lower, every floating-point operation (any op with a float
+    operand or result, other than constants) must sit inside a
+    `qlow.float_island`, and no `!quant` type may remain. The pass changes
+    nothing; it reports the first offender of each kind with its location and
+    fails.
+  }];
+}
+
 def QlowInlineFloatIslands : Pass<"qlow-inline-float-islands", "ModuleOp"> {
   let summary = "Dissolve qlow.float_island regions into their parent block";
   let description = [{
