@@ -3,6 +3,7 @@
 
 #include "Qlow/IR/QlowDialect.h"
 #include "qlow/Pipelines/Pipelines.h"
+#include "qlow/Testing/TestPasses.h"
 #include "qlow/Transforms/Passes.h"
 #include "qlow/Transforms/RunnerLowering.h"
 
@@ -20,5 +21,6 @@ void mlir::qlow::registerAllPasses() {
   mlir::registerAllPasses();
   registerQlowPasses();
   registerQlowPipelines();
+  registerQlowTestPasses();
   registerQlowTestPipelines();
 }

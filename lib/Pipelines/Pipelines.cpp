@@ -33,12 +33,15 @@ void mlir::qlow::buildQlowQuantizeToIntegerPipeline(
   quantize.activationScheme = options.activationScheme;
   quantize.percentile = options.percentile;
   pm.addPass(createQlowQuantize(quantize));
+  if (options.summary)
+    pm.addPass(createQlowSummary());
 
   pm.addPass(createQlowFold());
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createQlowLowerToInteger());
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
+  pm.addPass(createQlowVerifyInteger());
 }
 
 void mlir::qlow::registerQlowPipelines() {

@@ -217,39 +217,70 @@ static UnitAttr unitIf(PatternRewriter &rewriter, bool b) {
   return b ? rewriter.getUnitAttr() : UnitAttr();
 }
 
+/// What a conv/matmul needs to become integer: the accumulator op is built by
+/// `buildAcc` from the storage input, the integer weights, the folded bias,
+/// the weight zero points and the input's signedness.
+struct IntegerLayer {
+  Value input, weights, bias;
+  int64_t channels, k;
+  /// Index of weight (output channel o, reduction index i) in the weights'
+  /// row-major data.
+  llvm::function_ref<int64_t(int64_t, int64_t)> weightIndex;
+  llvm::function_ref<Value(const IntegerOperand &x, Value w, Value bias,
+                           DenseI32ArrayAttr weightZp, UnitAttr isUnsigned,
+                           Type accType)>
+      buildAcc;
+};
+
+static LogicalResult foldToInteger(PatternRewriter &rewriter, Operation *op,
+                                   const IntegerLayer &layer) {
+  FailureOr<QuantParams> xp = getQuantParams(layer.input.getType());
+  FailureOr<IntegerWeights> w = getIntegerWeights(op, layer.weights);
+  if (failed(xp) || failed(w))
+    return failure();
+  Location loc = op->getLoc();
+  IntegerOperand x = toStorage(rewriter, loc, layer.input, *xp);
+  FailureOr<Value> bias =
+      buildFoldedBias(rewriter, op, layer.bias, *w, x, xp->scale(),
+                      layer.channels, layer.k, layer.weightIndex);
+  if (failed(bias))
+    return failure();
+  auto accType = RankedTensorType::get(
+      cast<RankedTensorType>(op->getResult(0).getType()).getShape(),
+      rewriter.getI32Type());
+  auto wShape = cast<RankedTensorType>(layer.weights.getType()).getShape();
+  Value acc = layer.buildAcc(x, weightConstant(rewriter, loc, *w, wShape),
+                             *bias, weightZpAttr(rewriter, *w, layer.channels),
+                             unitIf(rewriter, x.isUnsigned), accType);
+  Value result;
+  if (failed(buildRescale(rewriter, op, acc, xp->scale(), w->params,
+                          layer.channels, result)))
+    return failure();
+  rewriter.replaceOp(op, result);
+  return success();
+}
+
 struct Conv2DToInteger : OpRewritePattern<Conv2DOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(Conv2DOp op,
                                 PatternRewriter &rewriter) const override {
     if (!isQuantized(op.getInput()))
       return failure();
-    FailureOr<QuantParams> xp = getQuantParams(op.getInput().getType());
-    FailureOr<IntegerWeights> w = getIntegerWeights(op, op.getFilter());
-    if (failed(xp) || failed(w))
-      return failure();
     auto fshape = cast<RankedTensorType>(op.getFilter().getType()).getShape();
-    int64_t channels = fshape[0], k = fshape[1] * fshape[2] * fshape[3];
-    Location loc = op.getLoc();
-    IntegerOperand x = toStorage(rewriter, loc, op.getInput(), *xp);
-    FailureOr<Value> bias = buildFoldedBias(
-        rewriter, op, op.getBias(), *w, x, xp->scale(), channels, k,
-        [&](int64_t o, int64_t i) { return o * k + i; });
-    if (failed(bias))
-      return failure();
-    auto accType = RankedTensorType::get(
-        cast<RankedTensorType>(op.getType()).getShape(), rewriter.getI32Type());
-    Value acc = IntConv2DOp::create(
-        rewriter, loc, accType, x.storage,
-        weightConstant(rewriter, loc, *w, fshape), *bias, op.getStridesAttr(),
-        op.getPaddingAttr(), op.getDilationAttr(), op.getGroupsAttr(),
-        rewriter.getSI32IntegerAttr(int32_t(x.zeroPoint)),
-        weightZpAttr(rewriter, *w, channels), unitIf(rewriter, x.isUnsigned));
-    Value result;
-    if (failed(buildRescale(rewriter, op, acc, xp->scale(), w->params,
-                            channels, result)))
-      return failure();
-    rewriter.replaceOp(op, result);
-    return success();
+    int64_t k = fshape[1] * fshape[2] * fshape[3];
+    auto build = [&](const IntegerOperand &x, Value w, Value bias,
+                     DenseI32ArrayAttr zp, UnitAttr isUnsigned,
+                     Type accType) -> Value {
+      return IntConv2DOp::create(
+          rewriter, op.getLoc(), accType, x.storage, w, bias,
+          op.getStridesAttr(), op.getPaddingAttr(), op.getDilationAttr(),
+          op.getGroupsAttr(), rewriter.getSI32IntegerAttr(int32_t(x.zeroPoint)),
+          zp, isUnsigned);
+    };
+    return foldToInteger(
+        rewriter, op,
+        {op.getInput(), op.getFilter(), op.getBias(), fshape[0], k,
+         [&](int64_t o, int64_t i) { return o * k + i; }, build});
   }
 };
 
@@ -263,30 +294,17 @@ struct MatmulToInteger : OpRewritePattern<MatmulOp> {
     if (rhsType.getRank() != 2)
       return op.emitError() << "a quantized matmul needs rank-2 constant "
                                "weights [K,N] to be folded";
-    FailureOr<QuantParams> xp = getQuantParams(op.getLhs().getType());
-    FailureOr<IntegerWeights> w = getIntegerWeights(op, op.getRhs());
-    if (failed(xp) || failed(w))
-      return failure();
     int64_t k = rhsType.getDimSize(0), channels = rhsType.getDimSize(1);
-    Location loc = op.getLoc();
-    IntegerOperand x = toStorage(rewriter, loc, op.getLhs(), *xp);
-    FailureOr<Value> bias = buildFoldedBias(
-        rewriter, op, op.getBias(), *w, x, xp->scale(), channels, k,
-        [&](int64_t n, int64_t i) { return i * channels + n; });
-    if (failed(bias))
-      return failure();
-    auto accType = RankedTensorType::get(
-        cast<RankedTensorType>(op.getType()).getShape(), rewriter.getI32Type());
-    Value acc = IntMatmulOp::create(
-        rewriter, loc, accType, x.storage,
-        weightConstant(rewriter, loc, *w, rhsType.getShape()), *bias,
-        weightZpAttr(rewriter, *w, channels), unitIf(rewriter, x.isUnsigned));
-    Value result;
-    if (failed(buildRescale(rewriter, op, acc, xp->scale(), w->params,
-                            channels, result)))
-      return failure();
-    rewriter.replaceOp(op, result);
-    return success();
+    auto build = [&](const IntegerOperand &x, Value w, Value bias,
+                     DenseI32ArrayAttr zp, UnitAttr isUnsigned,
+                     Type accType) -> Value {
+      return IntMatmulOp::create(rewriter, op.getLoc(), accType, x.storage, w,
+                                 bias, zp, isUnsigned);
+    };
+    return foldToInteger(
+        rewriter, op,
+        {op.getLhs(), op.getRhs(), op.getBias(), channels, k,
+         [&](int64_t n, int64_t i) { return i * channels + n; }, build});
   }
 };
 

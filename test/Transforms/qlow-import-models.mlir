@@ -1,10 +1,10 @@
 // The small float TOSA models of test/Inputs (scripts/gen_test_models.py)
 // import entirely into named qlow ops: no TOSA op and no island remains.
-// RUN: qlow-opt %S/../Inputs/tosa_cnn.mlir --qlow-import --mlir-elide-elementsattrs-if-larger=16 | FileCheck %s --check-prefix=CNN
-// RUN: qlow-opt %S/../Inputs/tosa_mlp.mlir --qlow-import --mlir-elide-elementsattrs-if-larger=16 | FileCheck %s --check-prefix=MLP
+// RUN: qlow-opt %qlow_src_root/examples/tosa_cnn.mlir --qlow-import --mlir-elide-elementsattrs-if-larger=16 | FileCheck %s --check-prefix=CNN
+// RUN: qlow-opt %qlow_src_root/examples/tosa_mlp.mlir --qlow-import --mlir-elide-elementsattrs-if-larger=16 | FileCheck %s --check-prefix=MLP
 // Both are imported cleanly, without a remark.
-// RUN: qlow-opt %S/../Inputs/tosa_cnn.mlir --qlow-import -o /dev/null 2>&1 | count 0
-// RUN: qlow-opt %S/../Inputs/tosa_mlp.mlir --qlow-import -o /dev/null 2>&1 | count 0
+// RUN: qlow-opt %qlow_src_root/examples/tosa_cnn.mlir --qlow-import -o /dev/null 2>&1 | count 0
+// RUN: qlow-opt %qlow_src_root/examples/tosa_mlp.mlir --qlow-import -o /dev/null 2>&1 | count 0
 
 // CNN-LABEL: func.func @tosa_cnn(
 // CNN-SAME: %[[X:.*]]: tensor<1x8x8x3xf32> {qlow.name = "input"}) -> tensor<1x10xf32>

@@ -40,7 +40,7 @@ static LogicalResult verifyQuantTypes(Operation *op) {
 }
 
 static bool isPerTensor(Type t) {
-  return isa<quant::UniformQuantizedType>(getQuantElementType(t));
+  return isa_and_nonnull<quant::UniformQuantizedType>(getQuantElementType(t));
 }
 
 /// A compute op is either entirely float or has quantized activations: a
@@ -263,8 +263,11 @@ LogicalResult ConstOp::verify() {
     return emitOpError() << "value must hold storage integers (i8 for "
                          << q.getStorageTypeIntegralWidth()
                          << "-bit storage), got " << valueType.getElementType();
+  auto dense = dyn_cast<DenseIntElementsAttr>(getValue());
+  if (!dense)
+    return emitOpError() << "value must be a dense integer attribute";
   int64_t lo = q.getStorageTypeMin(), hi = q.getStorageTypeMax();
-  for (APInt v : getValue().getValues<APInt>()) {
+  for (APInt v : dense.getValues<APInt>()) {
     int64_t x = q.isSigned() ? v.getSExtValue() : int64_t(v.getZExtValue());
     if (x < lo || x > hi)
       return emitOpError() << "value " << x << " is outside the storage range ["
@@ -315,7 +318,10 @@ LogicalResult Conv2DOp::verify() {
       failed(verifyRank(*this, "result", getOutput().getType(), 4)))
     return failure();
   auto in = cast<RankedTensorType>(getInput().getType()).getShape();
-  auto f = cast<RankedTensorType>(getFilter().getType()).getShape();
+  auto filterType = cast<RankedTensorType>(getFilter().getType());
+  auto f = filterType.getShape();
+  if (!filterType.hasStaticShape())
+    return emitOpError() << "expects a static filter shape, got " << filterType;
   int64_t groups = getGroups();
   if (groups < 1)
     return emitOpError() << "expects groups >= 1, got " << groups;
@@ -406,10 +412,12 @@ static LogicalResult verifyBroadcast(Operation *op, Value lhs, Value rhs,
                          c.getDimSize(i), expected)))
       return failure();
   }
+  if (failed(verifyActivationKinds(op, {lhs, rhs}, result)))
+    return failure();
   if (isQuantized(result) &&
       (!isPerTensor(a) || !isPerTensor(b) || !isPerTensor(c)))
     return op->emitOpError() << "expects per-tensor quantized operands";
-  return verifyActivationKinds(op, {lhs, rhs}, result);
+  return success();
 }
 
 LogicalResult AddOp::verify() {
@@ -444,10 +452,12 @@ static LogicalResult verifyPool(Operation *op, Value input, Value output,
   if (padding[0] >= kernel[0] || padding[1] >= kernel[0] ||
       padding[2] >= kernel[1] || padding[3] >= kernel[1])
     return op->emitOpError() << "padding must be smaller than the kernel";
+  if (failed(verifyActivationKinds(op, {input}, output)))
+    return failure();
   if (isQuantized(output) &&
       (!isPerTensor(input.getType()) || !isPerTensor(output.getType())))
     return op->emitOpError() << "expects per-tensor quantized tensors";
-  return verifyActivationKinds(op, {input}, output);
+  return success();
 }
 
 LogicalResult MaxPool2DOp::verify() {
@@ -482,10 +492,12 @@ LogicalResult GlobalAvgPoolOp::verify() {
       failed(verifyDim(*this, "result width", out[2], 1)) ||
       failed(verifyDim(*this, "result channels", out[3], in[3])))
     return failure();
+  if (failed(verifyActivationKinds(*this, {getInput()}, getOutput())))
+    return failure();
   if (isQuantized(getOutput()) &&
       (!isPerTensor(getInput().getType()) || !isPerTensor(getOutput().getType())))
     return emitOpError() << "expects per-tensor quantized tensors";
-  return verifyActivationKinds(*this, {getInput()}, getOutput());
+  return success();
 }
 
 LogicalResult ConcatOp::verify() {
@@ -529,10 +541,12 @@ LogicalResult ClampOp::verify() {
   if (failed(verifyCompatibleShape(getInput().getType(),
                                    getOutput().getType())))
     return emitOpError() << "input and result shapes differ";
+  if (failed(verifyActivationKinds(*this, {getInput()}, getOutput())))
+    return failure();
   if (isQuantized(getOutput()) &&
       (!isPerTensor(getInput().getType()) || !isPerTensor(getOutput().getType())))
     return emitOpError() << "expects per-tensor quantized tensors";
-  return verifyActivationKinds(*this, {getInput()}, getOutput());
+  return success();
 }
 
 namespace {
@@ -561,6 +575,9 @@ struct FuseClampIntoProducer : OpRewritePattern<ClampOp> {
     };
     FloatAttr lo = bound("clamp_min", clamp.getMinAttr(), true);
     FloatAttr hi = bound("clamp_max", clamp.getMaxAttr(), false);
+    // Disjoint ranges would make an empty (invalid) fused range.
+    if (lo && hi && lo.getValueAsDouble() > hi.getValueAsDouble())
+      return failure();
     rewriter.modifyOpInPlace(producer, [&] {
       if (lo)
         producer->setAttr("clamp_min", lo);
@@ -725,7 +742,10 @@ LogicalResult IntConv2DOp::verify() {
   if (!getElementTypeOrSelf(getOutput()).isInteger(32))
     return emitOpError() << "expects an i32 accumulator result";
   auto in = cast<RankedTensorType>(getInput().getType()).getShape();
-  auto f = cast<RankedTensorType>(getFilter().getType()).getShape();
+  auto filterType = cast<RankedTensorType>(getFilter().getType());
+  auto f = filterType.getShape();
+  if (!filterType.hasStaticShape())
+    return emitOpError() << "expects a static filter shape, got " << filterType;
   int64_t groups = getGroups();
   if (groups < 1 || f[0] % groups != 0 ||
       (!ShapedType::isDynamic(in[3]) && in[3] != f[3] * groups))
@@ -782,10 +802,15 @@ LogicalResult RescaleOp::verify() {
     if (v < 0 || v > 62)
       return emitOpError() << "shift " << v << " is outside [0, 62]";
   auto out = cast<RankedTensorType>(getOutput().getType());
+  if (getAxis() < -1)
+    return emitOpError() << "axis must be -1 (last) or a dimension, got "
+                         << getAxis();
   if (m.size() > 1) {
     int64_t axis = getAxis() < 0 ? out.getRank() - 1 : getAxis();
-    if (axis >= out.getRank())
-      return emitOpError() << "axis " << axis << " is out of range";
+    if (axis < 0 || axis >= out.getRank())
+      return emitOpError() << "per-channel parameters need a dimension; axis "
+                           << axis << " is out of range for rank "
+                           << out.getRank();
     if (failed(verifyDim(*this, "per-channel dimension", out.getDimSize(axis),
                          m.size())))
       return failure();

@@ -39,6 +39,9 @@ struct QuantizePipelineOptions
   Option<double> percentile{*this, "percentile",
                             llvm::cl::desc("histogram percentile clipping"),
                             llvm::cl::init(100.0)};
+  Option<bool> summary{*this, "summary",
+                       llvm::cl::desc("print what was quantized to stderr"),
+                       llvm::cl::init(false)};
 };
 
 /// Import (TOSA/linalg -> qlow) and float clean-up: the model calibration

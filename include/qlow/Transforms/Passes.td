@@ -120,6 +120,32 @@ def QlowLowerToInteger : Pass<"qlow-lower", "ModuleOp"> {
                            "::mlir::tensor::TensorDialect"];
 }
 
+def QlowSummary : Pass<"qlow-summary", "ModuleOp"> {
+  let summary = "Print what was quantized: ops, tensors, weight sizes, islands";
+  let description = [{
+    Run after qlow-quantize: prints, per function, the quantized ops by
+    kind, every named activation tensor with its storage type, scale and zero
+    point, the weight size in FP32 and in integers (with their scales), and
+    every float island with its reason. The IR is not changed. Output goes to
+    `output` ("-" = stderr, so it never mixes with IR on stdout).
+  }];
+  let options = [
+    Option<"output", "output", "std::string", "\"-\"",
+           "where to write the summary (\"-\" = stderr)">,
+  ];
+}
+
+def QlowVerifyInteger : Pass<"qlow-verify-integer", "ModuleOp"> {
+  let summary = "Check that no float arithmetic is left outside float islands";
+  let description = [{
+    After qlow-lower, every floating-point operation (any op with a float
+    operand or result, other than constants) must sit inside a
+    `qlow.float_island`, and no `!quant` type may remain. The pass changes
+    nothing; it reports the first offender of each kind with its location and
+    fails.
+  }];
+}
+
 def QlowInlineFloatIslands : Pass<"qlow-inline-float-islands", "ModuleOp"> {
   let summary = "Dissolve qlow.float_island regions into their parent block";
   let description = [{

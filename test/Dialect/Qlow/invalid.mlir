@@ -1232,7 +1232,7 @@ func.func @rescale_negative_shift(%x: tensor<4xi32>) {
 // -----
 
 func.func @rescale_axis_out_of_range(%x: tensor<1x2xi32>) {
-  // expected-error @+1 {{'qlow.rescale' op axis 2 is out of range}}
+  // expected-error @+1 {{'qlow.rescale' op per-channel parameters need a dimension; axis 2 is out of range for rank 2}}
   %0 = qlow.rescale %x {multiplier = array<i32: 1073741824, 1073741824>, shift = array<i32: 30, 30>, axis = 2 : si64, output_zp = 0 : si32, min = -128 : si32, max = 127 : si32} : tensor<1x2xi32> -> tensor<1x2xi8>
   return
 }
@@ -1266,5 +1266,69 @@ func.func @rescale_clamp_below_result_type(%x: tensor<4xi32>) {
 func.func @rescale_clamp_above_result_type(%x: tensor<4xi32>) {
   // expected-error @+1 {{'qlow.rescale' op clamp range [0, 256] does not fit i8}}
   %0 = qlow.rescale %x {multiplier = array<i32: 1073741824>, shift = array<i32: 30>, output_zp = 0 : si32, min = 0 : si32, max = 256 : si32} : tensor<4xi32> -> tensor<4xi8>
+  return
+}
+
+// -----
+
+// Regressions: inputs that once crashed a verifier.
+func.func @float_in_quantized_out(%x: tensor<1x4x4x2xf32>) {
+  // expected-error @+1 {{mixes quantized and float activations}}
+  %0 = qlow.global_avg_pool %x : tensor<1x4x4x2xf32> -> tensor<1x1x1x2x!quant.uniform<i8:f32, 0.1>>
+  return
+}
+
+// -----
+
+func.func @float_in_quantized_out_clamp(%x: tensor<4xf32>) {
+  // expected-error @+1 {{mixes quantized and float activations}}
+  %0 = qlow.clamp %x {min = 0.0 : f32} : tensor<4xf32> -> tensor<4x!quant.uniform<i8:f32, 0.1>>
+  return
+}
+
+// -----
+
+func.func @float_and_quantized_add(%a: tensor<2x2xf32>, %b: tensor<2x2x!quant.uniform<i8:f32, 0.1>>) {
+  // expected-error @+1 {{mixes quantized and float activations}}
+  %0 = qlow.add %a, %b : (tensor<2x2xf32>, tensor<2x2x!quant.uniform<i8:f32, 0.1>>) -> tensor<2x2x!quant.uniform<i8:f32, 0.1>>
+  return
+}
+
+// -----
+
+func.func @rescale_rank0_per_channel(%x: tensor<i32>) {
+  // expected-error @+1 {{per-channel parameters need a dimension; axis -1 is out of range for rank 0}}
+  %0 = qlow.rescale %x {multiplier = array<i32: 1, 2>, shift = array<i32: 1, 2>, output_zp = 0 : si32, min = -128 : si32, max = 127 : si32} : tensor<i32> -> tensor<i8>
+  return
+}
+
+// -----
+
+func.func @rescale_negative_axis(%x: tensor<2xi32>) {
+  // expected-error @+1 {{axis must be -1 (last) or a dimension, got -7}}
+  %0 = qlow.rescale %x {multiplier = array<i32: 1>, shift = array<i32: 1>, output_zp = 0 : si32, min = -128 : si32, max = 127 : si32, axis = -7 : si64} : tensor<2xi32> -> tensor<2xi8>
+  return
+}
+
+// -----
+
+func.func @const_not_dense() {
+  // expected-error @+1 {{value must be a dense integer attribute}}
+  %0 = qlow.const dense_resource<blob1> : tensor<2xi8> -> tensor<2x!quant.uniform<i8:f32, 0.1>>
+  return
+}
+{-#
+  dialect_resources: {
+    builtin: {
+      blob1: "0x080000000102"
+    }
+  }
+#-}
+
+// -----
+
+func.func @dynamic_filter(%x: tensor<1x4x4x3xf32>, %w: tensor<?x3x3x1xf32>) {
+  // expected-error @+1 {{expects a static filter shape}}
+  %0 = qlow.conv2d %x, %w {strides = array<i64: 1, 1>, padding = array<i64: 1, 1, 1, 1>, dilation = array<i64: 1, 1>, groups = 3} : (tensor<1x4x4x3xf32>, tensor<?x3x3x1xf32>) -> tensor<1x4x4x3xf32>
   return
 }

@@ -198,8 +198,7 @@ def wrap(name, args, result, m, out, about):
 def main():
     here = os.path.dirname(os.path.abspath(__file__))
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--out", default=os.path.join(here, "..", "test",
-                                                      "Inputs"))
+    parser.add_argument("--out", default=os.path.join(here, "..", "examples"))
     args = parser.parse_args()
     os.makedirs(args.out, exist_ok=True)
     for name, text in (("tosa_cnn.mlir", tosa_cnn()),
