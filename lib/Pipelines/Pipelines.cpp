@@ -2,6 +2,10 @@
 #include "qlow/Pipelines/Pipelines.h"
 #include "qlow/Transforms/Passes.h"
 
+#include "mlir/Conversion/TosaToArith/TosaToArith.h"
+#include "mlir/Conversion/TosaToLinalg/TosaToLinalg.h"
+#include "mlir/Conversion/TosaToTensor/TosaToTensor.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Pass/PassRegistry.h"
 #include "mlir/Transforms/Passes.h"
@@ -39,6 +43,13 @@ void mlir::qlow::buildQlowQuantizeToIntegerPipeline(
   pm.addPass(createQlowFold());
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createQlowLowerToInteger());
+  // Ops qlow-import kept in float islands are still TOSA: lower them with
+  // upstream's conversions; one with no lowering fails here, with its
+  // location.
+  pm.addNestedPass<func::FuncOp>(tosa::createTosaToLinalgNamed());
+  pm.addNestedPass<func::FuncOp>(tosa::createTosaToLinalg());
+  pm.addNestedPass<func::FuncOp>(createTosaToArithPass());
+  pm.addNestedPass<func::FuncOp>(createTosaToTensorPass());
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
   pm.addPass(createQlowVerifyInteger());

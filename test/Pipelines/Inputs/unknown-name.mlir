@@ -1,0 +1,4 @@
+func.func @net(%x: tensor<1x2xf32>) -> tensor<1x2xf32> {
+  %0 = tosa.add %x, %x : (tensor<1x2xf32>, tensor<1x2xf32>) -> tensor<1x2xf32>
+  return %0 : tensor<1x2xf32>
+}
