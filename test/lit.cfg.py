@@ -24,8 +24,5 @@ llvm_config.with_environment("PATH", config.qlow_tools_dir, append_path=True)
 llvm_config.use_default_substitutions()
 
 tool_dirs = [config.qlow_tools_dir, config.llvm_tools_dir]
-tools = ["qlow-opt", "mlir-runner", "mlir-opt"]
-if os.path.exists(os.path.join(config.qlow_tools_dir, "qlow-reference-eval")):
-    tools.append("qlow-reference-eval")
-    config.available_features.add("reference-eval")
+tools = ["qlow-opt", "qlow-reference-eval", "mlir-runner", "mlir-opt"]
 llvm_config.add_tool_substitutions(tools, tool_dirs)
