@@ -42,6 +42,22 @@ def QlowInstrument : Pass<"qlow-instrument", "ModuleOp"> {
   }];
 }
 
+def QlowExposeObservations : Pass<"qlow-expose-observations", "ModuleOp"> {
+  let summary = "Turn qlow.observe probes into extra function results";
+  let description = [{
+    For calibration by running the model natively: every `qlow.observe` in
+    function `func` is removed and the observed tensor is appended to the
+    function's results, in program order; the function gets the attribute
+    `qlow.observed`, the list of the observed tensor names, so the runner
+    knows which extra output is which tensor. A probe inside a float island
+    is exposed through the island's results.
+  }];
+  let options = [
+    Option<"funcName", "func", "std::string", "\"\"",
+           "the function to expose (default: the only one with a body)">,
+  ];
+}
+
 def QlowQuantize : Pass<"qlow-quantize", "ModuleOp"> {
   let summary = "Assign quantized types from calibration statistics and a policy";
   let description = [{
