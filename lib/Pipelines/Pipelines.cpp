@@ -20,10 +20,8 @@ void mlir::qlow::buildQlowImportPipeline(OpPassManager &pm) {
   pm.addPass(createCSEPass());
 }
 
-void mlir::qlow::buildQlowQuantizeToIntegerPipeline(
+void mlir::qlow::buildQlowQuantizePipeline(
     OpPassManager &pm, const QuantizePipelineOptions &options) {
-  buildQlowImportPipeline(pm);
-
   QlowLegalizePrecisionOptions legalize;
   legalize.target = options.target;
   legalize.overrides.assign(options.overrides.begin(), options.overrides.end());
@@ -39,20 +37,38 @@ void mlir::qlow::buildQlowQuantizeToIntegerPipeline(
   pm.addPass(createQlowQuantize(quantize));
   if (options.summary)
     pm.addPass(createQlowSummary());
+}
 
-  pm.addPass(createQlowFold());
-  pm.addPass(createCanonicalizerPass());
+/// Lowering shared by the integer and the float model: qlow ops to
+/// linalg/arith, then the TOSA ops qlow-import kept in float islands through
+/// upstream's conversions (an op with no lowering fails here, with its
+/// location).
+static void buildLoweringTail(OpPassManager &pm) {
   pm.addPass(createQlowLowerToInteger());
-  // Ops qlow-import kept in float islands are still TOSA: lower them with
-  // upstream's conversions; one with no lowering fails here, with its
-  // location.
   pm.addNestedPass<func::FuncOp>(tosa::createTosaToLinalgNamed());
   pm.addNestedPass<func::FuncOp>(tosa::createTosaToLinalg());
   pm.addNestedPass<func::FuncOp>(createTosaToArithPass());
   pm.addNestedPass<func::FuncOp>(createTosaToTensorPass());
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
+}
+
+void mlir::qlow::buildQlowIntegerLoweringPipeline(OpPassManager &pm) {
+  pm.addPass(createQlowFold());
+  pm.addPass(createCanonicalizerPass());
+  buildLoweringTail(pm);
   pm.addPass(createQlowVerifyInteger());
+}
+
+void mlir::qlow::buildQlowFloatLoweringPipeline(OpPassManager &pm) {
+  buildLoweringTail(pm);
+}
+
+void mlir::qlow::buildQlowQuantizeToIntegerPipeline(
+    OpPassManager &pm, const QuantizePipelineOptions &options) {
+  buildQlowImportPipeline(pm);
+  buildQlowQuantizePipeline(pm, options);
+  buildQlowIntegerLoweringPipeline(pm);
 }
 
 void mlir::qlow::registerQlowPipelines() {
@@ -65,4 +81,8 @@ void mlir::qlow::registerQlowPipelines() {
       "FP32 TOSA/linalg model + calibration statistics -> integer "
       "linalg/arith IR",
       buildQlowQuantizeToIntegerPipeline);
+  PassPipelineRegistration<>(
+      "qlow-float-lowering",
+      "Lower an imported FP32 qlow model (no quantization) to linalg/arith",
+      [](OpPassManager &pm) { buildQlowFloatLoweringPipeline(pm); });
 }

@@ -48,14 +48,26 @@ struct QuantizePipelineOptions
 /// instruments and quantization starts from.
 void buildQlowImportPipeline(OpPassManager &pm);
 
-/// FP32 model + statistics -> pure integer linalg/arith IR:
-/// import, batch-norm folding, precision legalization, quantization,
-/// folding and lowering.
+/// Precision legalization and quantization (an imported model + statistics
+/// -> quantized qlow IR), plus the summary when asked.
+void buildQlowQuantizePipeline(OpPassManager &pm,
+                               const QuantizePipelineOptions &options);
+
+/// Quantized qlow IR -> pure integer linalg/arith IR: folding, lowering,
+/// float islands' TOSA through upstream conversions, qlow-verify-integer.
+void buildQlowIntegerLoweringPipeline(OpPassManager &pm);
+
+/// An imported FP32 model -> linalg/arith in float (the baseline that every
+/// quantized model is compared with), through the same lowering.
+void buildQlowFloatLoweringPipeline(OpPassManager &pm);
+
+/// FP32 model + statistics -> pure integer linalg/arith IR: the import,
+/// quantize and integer-lowering pipelines in sequence.
 void buildQlowQuantizeToIntegerPipeline(OpPassManager &pm,
                                         const QuantizePipelineOptions &options);
 
 /// Registers the pipelines above with qlow-opt (`--qlow-import-pipeline`,
-/// `--qlow-quantize-to-integer`).
+/// `--qlow-quantize-to-integer`, `--qlow-float-lowering`).
 void registerQlowPipelines();
 
 } // namespace qlow
