@@ -3,6 +3,7 @@
 
 #include "Qlow/IR/QlowOps.h"
 #include "Qlow/IR/QuantUtils.h"
+#include "qlow/Transforms/QuantizationInfo.h"
 #include "qlow/Transforms/Utils.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -21,85 +22,53 @@ using namespace mlir::qlow;
 
 namespace {
 
-static void describeType(llvm::raw_ostream &os, Type type) {
-  FailureOr<QuantParams> p = getQuantParams(type);
-  if (failed(p)) {
-    os << getElementTypeOrSelf(type);
+static void describe(llvm::raw_ostream &os, const TensorQuantizationInfo &t) {
+  if (!t.params) {
+    os << t.precision;
     return;
   }
-  os << (p->isSigned ? "i" : "u") << p->bits;
-  if (p->isPerAxis()) {
-    os << " per-axis(" << p->axis << ", " << p->scales.size() << " scales)";
+  const QuantParams &p = *t.params;
+  os << (p.isSigned ? "i" : "u") << p.bits;
+  if (p.isPerAxis()) {
+    os << " per-axis(" << p.axis << ", " << p.scales.size() << " scales)";
     return;
   }
   os << llvm::format("  scale %-12.6g zero point %4lld  real range [%g, %g]",
-                     p->scale(), (long long)p->zeroPoint(),
-                     (p->qmin - p->zeroPoint()) * p->scale(),
-                     (p->qmax - p->zeroPoint()) * p->scale());
+                     p.scale(), (long long)p.zeroPoint(),
+                     (p.qmin - p.zeroPoint()) * p.scale(),
+                     (p.qmax - p.zeroPoint()) * p.scale());
 }
 
 static void summarize(func::FuncOp func, llvm::raw_ostream &os) {
-  llvm::MapVector<StringRef, unsigned> quantizedOps;
-  unsigned floatOps = 0;
-  int64_t weightParams = 0, weightScales = 0;
-  SmallVector<std::pair<std::string, Type>> tensors;
-  SmallVector<FloatIslandOp> islands;
-
-  for (BlockArgument arg : func.getArguments())
-    for (Operation *user : arg.getUsers())
-      if (auto q = dyn_cast<QuantizeOp>(user))
-        tensors.push_back({getTensorName(arg), q.getType()});
-  func.walk([&](Operation *op) {
-    if (auto island = dyn_cast<FloatIslandOp>(op)) {
-      islands.push_back(island);
-      return;
-    }
-    if (auto c = dyn_cast<ConstOp>(op)) {
-      auto t = cast<RankedTensorType>(c.getType());
-      weightParams += t.getNumElements();
-      FailureOr<QuantParams> p = getQuantParams(t);
-      if (succeeded(p))
-        weightScales += p->scales.size();
-      return;
-    }
-    if (!isQuantizableOp(op) || isInFloatIsland(op))
-      return;
-    if (!isQuantized(op->getResult(0))) {
-      ++floatOps;
-      return;
-    }
-    ++quantizedOps[op->getName().stripDialect()];
-    tensors.push_back({getTensorName(op->getResult(0)),
-                       op->getResult(0).getType()});
-  });
-
-  os << "qlow summary for @" << func.getSymName() << "\n";
+  QuantizationInfo info = collectQuantizationInfo(func);
+  os << "qlow summary for @" << info.function << "\n";
   os << "  quantized ops:";
   unsigned total = 0;
-  for (auto &[name, n] : quantizedOps) {
+  for (auto &[name, n] : info.quantizedOps) {
     os << " " << name << " x" << n;
     total += n;
   }
-  os << " (" << total << " in all, " << floatOps << " float outside islands)\n";
-  if (weightParams) {
-    // Per-channel scales are stored as f32 next to the int8 weights.
-    double fp32 = 4.0 * weightParams, q = weightParams + 4.0 * weightScales;
+  os << " (" << total << " in all, " << info.floatOps
+     << " float outside islands)\n";
+  if (info.weightParameters)
     os << llvm::format("  weights: %lld parameters, FP32 %.0f bytes -> int8 "
                        "%.0f bytes (with %lld scales): %.2fx smaller\n",
-                       (long long)weightParams, fp32, q,
-                       (long long)weightScales, fp32 / q);
-  }
+                       (long long)info.weightParameters, info.fp32WeightBytes(),
+                       info.quantizedWeightBytes(),
+                       (long long)info.weightScales,
+                       info.fp32WeightBytes() / info.quantizedWeightBytes());
   os << "  activations:\n";
-  for (auto &[name, type] : tensors) {
-    os << llvm::format("    %-16s ", name.c_str());
-    describeType(os, type);
+  for (const TensorQuantizationInfo &t : info.tensors) {
+    if (t.op == "float_island")
+      continue;
+    os << llvm::format("    %-16s ", t.name.c_str());
+    describe(os, t);
     os << "\n";
   }
-  os << "  float islands: " << islands.size() << "\n";
-  for (FloatIslandOp island : islands)
-    os << "    " << (island.getTensorName().empty() ? "<unnamed>"
-                                                    : island.getTensorName())
-       << ": " << island.getReason() << "\n";
+  os << "  float islands: " << info.islands.size() << "\n";
+  for (const FloatIslandInfo &island : info.islands)
+    os << "    " << (island.name.empty() ? "<unnamed>" : island.name) << ": "
+       << island.reason << "\n";
 }
 
 struct QlowSummaryPass : mlir::qlow::impl::QlowSummaryBase<QlowSummaryPass> {
