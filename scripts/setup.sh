@@ -10,7 +10,7 @@ packages=(
   cmake ninja-build
   clang-22 lld-22 llvm-22-dev llvm-22-tools
   libmlir-22-dev mlir-22-tools
-  libgtest-dev
+  libgtest-dev zlib1g-dev
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -24,5 +24,6 @@ llvm_config.with_environment("PATH", config.qlow_tools_dir, append_path=True)
 llvm_config.use_default_substitutions()
 
 tool_dirs = [config.qlow_tools_dir, config.llvm_tools_dir]
-tools = ["qlow-opt", "qlow-reference-eval", "mlir-runner", "mlir-opt"]
+tools = ["qlow-opt", "qlow-reference-eval", "qlow-run", "qlow-npy", "mlir-runner",
+         "mlir-opt"]
 llvm_config.add_tool_substitutions(tools, tool_dirs)
