@@ -96,6 +96,11 @@ cl::opt<unsigned> warmupRuns("warmup",
                                       "(default 10)"),
                              cl::value_desc("K"), cl::init(10),
                              cl::cat(runCategory));
+cl::opt<std::string>
+    labelsPath("labels",
+               cl::desc("Integer class labels, one per sample: reports the "
+                        "accuracy of the first output's argmax"),
+               cl::value_desc("FILE.npy"), cl::cat(runCategory));
 cl::opt<std::string> jsonPath("json",
                               cl::desc("Also write the report as JSON"),
                               cl::value_desc("FILE"), cl::cat(runCategory));
@@ -698,6 +703,21 @@ int runTool() {
   if (!bound)
     return fail(bound.takeError());
 
+  // Labels are checked before anything runs.
+  std::vector<int64_t> labels;
+  if (!labelsPath.empty()) {
+    Expected<NpyArray> l = qlow::readNpy(labelsPath);
+    if (!l)
+      return fail(l.takeError());
+    if (l->isFloat() || l->shape.size() != 1 || l->shape[0] != samples)
+      return fail(makeError(labelsPath + ": labels must be integers of shape [" +
+                            Twine(samples) + "] (one per sample), got " +
+                            qlow::npyShortName(l->dtype) + " " +
+                            qlow::formatShape(l->shape)));
+    for (double v : l->toDoubles())
+      labels.push_back(int64_t(v));
+  }
+
   std::optional<std::vector<Reference>> refs;
   if (!referencePath.empty()) {
     Expected<std::vector<Reference>> r = loadReferences(m, samples);
@@ -809,6 +829,24 @@ int runTool() {
   }
   passed = violations.empty();
 
+  // Accuracy of the first output's argmax against the labels.
+  std::optional<std::pair<int64_t, int64_t>> accuracy;
+  if (!labels.empty() && !outputs.empty() && !outputs[0].array.shape.empty()) {
+    std::vector<double> o = outputs[0].array.toDoubles();
+    int64_t width = outputs[0].array.shape.back();
+    int64_t rows = width ? int64_t(o.size()) / width : 0;
+    if (rows != int64_t(labels.size()))
+      return fail(makeError(labelsPath + ": " + Twine(labels.size()) +
+                            " labels for " + Twine(rows) + " output rows"));
+    int64_t correct = 0;
+    for (int64_t row = 0; row < rows; ++row)
+      correct += argmax(ArrayRef<double>(o.data() + row * width, width)) ==
+                 labels[row];
+    accuracy = {correct, rows};
+    os << "accuracy " << formatNumber(double(correct) / rows, "%.4f") << " ("
+       << correct << "/" << rows << " correct)\n";
+  }
+
   // Latency.
   std::optional<BenchResult> bench;
   if (benchRuns) {
@@ -903,6 +941,11 @@ int runTool() {
       outs.push_back(std::move(o));
     }
     root["outputs"] = std::move(outs);
+    if (accuracy)
+      root["accuracy"] = json::Object{
+          {"correct", accuracy->first},
+          {"total", accuracy->second},
+          {"accuracy", double(accuracy->first) / accuracy->second}};
     if (bench)
       root["bench"] = json::Object{{"runs", bench->runs},
                                    {"warmup", bench->warmup},
