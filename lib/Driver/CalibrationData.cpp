@@ -115,6 +115,18 @@ qlow::loadCalibrationData(llvm::StringRef path,
           return std::move(e);
       }
     }
+  } else if (llvm::sys::path::extension(path) == ".npy") {
+    // One file is enough for a model with one input.
+    if (inputs.size() != 1)
+      return fail(path + ": a single .npy file can only feed a model with one "
+                         "input; this one has " +
+                  llvm::Twine(inputs.size()) + " (" + inputList(inputs) +
+                  "): use a directory or an .npz");
+    llvm::Expected<NpyArray> a = readNpy(path);
+    if (!a)
+      return a.takeError();
+    if (llvm::Error e = addSamples(*a, path.str(), inputs[0], perInput[0]))
+      return std::move(e);
   } else if (llvm::sys::path::extension(path) == ".npz") {
     llvm::Expected<NpzMap> npz = readNpz(path);
     if (!npz)
@@ -128,8 +140,8 @@ qlow::loadCalibrationData(llvm::StringRef path,
         return std::move(e);
     }
   } else {
-    return fail(path + ": calibration data must be a directory of .npy files "
-                       "or an .npz archive");
+    return fail(path + ": calibration data must be a directory of .npy files, "
+                       "an .npz archive or (for one input) an .npy file");
   }
 
   CalibrationData data;

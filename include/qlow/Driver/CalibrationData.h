@@ -5,6 +5,7 @@
 //   DIR/<input>.npy            one sample, or a stack of samples [S, ...]
 //   DIR/<input>/<any>.npy      several such files, taken in name order
 //   FILE.npz with members <input>(.npy)
+//   FILE.npy                   for a model with a single input
 // An array holds exactly the input's shape (one sample) or, when the input's
 // leading (batch) dimension is 1, a stack [S, rest...] of S samples. Every
 // input must get the same number of samples; values must be float32.
