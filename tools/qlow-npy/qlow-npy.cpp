@@ -12,6 +12,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "qlow/Support/Npy.h"
+#include "qlow/Support/TestData.h"
 
 #include "llvm/ADT/APFloat.h"
 #include "llvm/ADT/StringExtras.h"
@@ -34,11 +35,13 @@ namespace {
 const char *const kUsage =
     "usage:\n"
     "  qlow-npy write OUT.npy --dtype DTYPE --shape D0,D1,... "
-    "(VALUES... | --fill X)\n"
+    "(VALUES... | --fill X | --random SEED[:RANGE])\n"
     "  qlow-npy print FILE.npy|FILE.npz\n"
     "  qlow-npy npz OUT.npz [--compress] NAME=FILE.npy ...\n"
     "DTYPE: f32 f64 f16 i8 u8 i32 i64 (or <f4 <f8 <f2 |i1 |u1 <i4 <i8); an\n"
-    "empty shape (--shape=) is a 0-d array; values are in C order.\n";
+    "empty shape (--shape=) is a 0-d array; values are in C order.\n"
+    "--random fills f32 with qlow's deterministic test inputs in\n"
+    "[-RANGE, RANGE) (default 1).\n";
 
 Error makeError(const Twine &message) {
   return createStringError(inconvertibleErrorCode(), message.str());
@@ -138,7 +141,7 @@ int writeCommand(ArrayRef<StringRef> args) {
   StringRef out = args[0];
   std::optional<std::string> dtype;
   std::optional<std::vector<int64_t>> shape;
-  std::optional<StringRef> fill;
+  std::optional<StringRef> fill, random;
   std::vector<StringRef> values;
   for (size_t i = 1; i < args.size(); ++i) {
     StringRef arg = args[i];
@@ -168,6 +171,8 @@ int writeCommand(ArrayRef<StringRef> args) {
       shape = *s;
     } else if (flag == "--fill") {
       fill = value;
+    } else if (flag == "--random") {
+      random = value;
     } else {
       return usageError("write: unknown option " + flag);
     }
@@ -182,9 +187,25 @@ int writeCommand(ArrayRef<StringRef> args) {
     if (__builtin_mul_overflow(n, d, &n) || n > (int64_t(1) << 32))
       return fail(makeError("write: shape " + qlow::formatShape(array.shape) +
                             " is too large"));
-  if (fill && !values.empty())
-    return usageError("write: give either values or --fill");
-  if (fill) {
+  if (int(bool(fill)) + int(bool(random)) + int(!values.empty()) > 1)
+    return usageError("write: give one of values, --fill or --random");
+  if (random) {
+    // qlow's deterministic test inputs (qlow::testInputValue): the same
+    // values the test harness and qlow-reference-eval generate.
+    auto [seedText, rangeText] = random->split(':');
+    uint64_t seed;
+    double range = 1.0;
+    if (seedText.getAsInteger(0, seed) ||
+        (!rangeText.empty() && rangeText.getAsDouble(range)) || !(range > 0))
+      return usageError("write: --random takes SEED or SEED:RANGE");
+    if (array.dtype != "<f4")
+      return usageError("write: --random needs --dtype f32");
+    for (int64_t i = 0; i < n; ++i) {
+      float v = qlow::testInputValue(seed, uint64_t(i), float(range));
+      const char *b = reinterpret_cast<const char *>(&v);
+      array.data.insert(array.data.end(), b, b + 4);
+    }
+  } else if (fill) {
     std::vector<char> one;
     if (Error e = appendValue(array.dtype, *fill, one))
       return fail(std::move(e));
