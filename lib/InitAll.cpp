@@ -3,6 +3,8 @@
 
 #include "Qlow/IR/QlowDialect.h"
 #include "qlow/Pipelines/Pipelines.h"
+#include "qlow/Target/Passes.h"
+#include "qlow/Target/X86/X86Backend.h"
 #include "qlow/Testing/TestPasses.h"
 #include "qlow/Transforms/Passes.h"
 #include "qlow/Transforms/RunnerLowering.h"
@@ -21,6 +23,8 @@ void mlir::qlow::registerAllPasses() {
   mlir::registerAllPasses();
   registerQlowPasses();
   registerQlowPipelines();
+  registerQlowTargetPasses();
+  registerQlowX86Pipelines();
   registerQlowTestPasses();
   registerQlowTestPipelines();
 }

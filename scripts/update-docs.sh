@@ -8,3 +8,4 @@ ninja -C "$build" qlow-docs >/dev/null
 mkdir -p "$root/docs/generated"
 cp "$build/dialects/Qlow/IR/QlowDialect.md" "$root/docs/generated/QlowDialect.md"
 cp "$build/include/qlow/Transforms/QlowPasses.md" "$root/docs/generated/QlowPasses.md"
+cp "$build/include/qlow/Target/QlowTargetPasses.md" "$root/docs/generated/QlowTargetPasses.md"

@@ -17,6 +17,9 @@ config.substitutions.append(("%PATH%", config.environment["PATH"]))
 config.substitutions.append(("%mlir_lib_dir", config.mlir_lib_dir))
 config.substitutions.append(("%qlow_src_root", config.qlow_src_root))
 config.substitutions.append(("%qlow_obj_root", config.qlow_obj_root))
+# The C compiler of execution tests that build programs against compiled
+# models (clang 22; /usr/bin/clang may be an older one).
+config.substitutions.append(("%clang", os.path.join(config.llvm_tools_dir, "clang")))
 
 llvm_config.with_system_environment(["HOME", "TMP", "TEMP"])
 llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
@@ -24,6 +27,6 @@ llvm_config.with_environment("PATH", config.qlow_tools_dir, append_path=True)
 llvm_config.use_default_substitutions()
 
 tool_dirs = [config.qlow_tools_dir, config.llvm_tools_dir]
-tools = ["qlow-opt", "qlow-reference-eval", "qlow-run", "qlow-npy", "mlir-runner",
-         "mlir-opt"]
+tools = ["qlow-opt", "qlow-reference-eval", "qlow-run", "qlow-npy",
+         "qlow-load-model", "qlow-x86-codegen", "mlir-runner", "mlir-opt"]
 llvm_config.add_tool_substitutions(tools, tool_dirs)

@@ -1,0 +1,244 @@
+//===- X86Codegen.cpp - LLVM dialect -> optimized object code -------------===//
+#include "qlow/Target/X86/X86Backend.h"
+
+#include "mlir/IR/DialectRegistry.h"
+#include "mlir/IR/MLIRContext.h"
+#include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
+#include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
+#include "mlir/Target/LLVMIR/Export.h"
+
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/IR/LLVMContext.h"
+#include "llvm/IR/LegacyPassManager.h"
+#include "llvm/IR/Module.h"
+#include "llvm/IR/Verifier.h"
+#include "llvm/MC/MCSubtargetInfo.h"
+#include "llvm/MC/TargetRegistry.h"
+#include "llvm/Passes/PassBuilder.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/FileUtilities.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Program.h"
+#include "llvm/Support/TargetSelect.h"
+#include "llvm/Target/TargetMachine.h"
+#include "llvm/Target/TargetOptions.h"
+#include "llvm/TargetParser/Host.h"
+#include "llvm/TargetParser/Triple.h"
+
+#include <mutex>
+
+using namespace mlir;
+using namespace mlir::qlow;
+
+namespace {
+
+void initializeX86Target() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    LLVMInitializeX86TargetInfo();
+    LLVMInitializeX86Target();
+    LLVMInitializeX86TargetMC();
+    LLVMInitializeX86AsmPrinter();
+  });
+}
+
+/// Subtarget features: the host's for "native", then the user's.
+std::string resolveFeatures(const X86TargetOptions &options) {
+  SmallVector<std::string> features;
+  if (options.cpu == "native") {
+    llvm::StringMap<bool> host = llvm::sys::getHostCPUFeatures();
+    for (const auto &f : host)
+      features.push_back((f.getValue() ? "+" : "-") + f.getKey().str());
+    llvm::sort(features);
+  }
+  if (!options.features.empty())
+    features.push_back(options.features);
+  return llvm::join(features, ",");
+}
+
+llvm::Error makeError(const llvm::Twine &message) {
+  return llvm::createStringError(llvm::inconvertibleErrorCode(), message);
+}
+
+llvm::CodeGenOptLevel getCodeGenOptLevel(unsigned level) {
+  switch (level) {
+  case 0:
+    return llvm::CodeGenOptLevel::None;
+  case 1:
+    return llvm::CodeGenOptLevel::Less;
+  case 2:
+    return llvm::CodeGenOptLevel::Default;
+  default:
+    return llvm::CodeGenOptLevel::Aggressive;
+  }
+}
+
+llvm::OptimizationLevel getOptimizationLevel(unsigned level) {
+  switch (level) {
+  case 0:
+    return llvm::OptimizationLevel::O0;
+  case 1:
+    return llvm::OptimizationLevel::O1;
+  case 2:
+    return llvm::OptimizationLevel::O2;
+  default:
+    return llvm::OptimizationLevel::O3;
+  }
+}
+
+/// Gives `module` the target machine's triple and data layout, and every
+/// function definition its CPU and features (what TTI and codegen read).
+void configureModule(llvm::Module &module, llvm::TargetMachine &tm) {
+  module.setTargetTriple(tm.getTargetTriple());
+  module.setDataLayout(tm.createDataLayout());
+  for (llvm::Function &f : module) {
+    if (f.isDeclaration())
+      continue;
+    f.addFnAttr("target-cpu", tm.getTargetCPU());
+    if (!tm.getTargetFeatureString().empty())
+      f.addFnAttr("target-features", tm.getTargetFeatureString());
+  }
+}
+
+} // namespace
+
+std::string mlir::qlow::resolveCPU(const X86TargetOptions &options) {
+  if (options.cpu == "native")
+    return llvm::sys::getHostCPUName().str();
+  return options.cpu;
+}
+
+llvm::Expected<std::unique_ptr<llvm::TargetMachine>>
+mlir::qlow::createX86TargetMachine(const X86TargetOptions &options) {
+  initializeX86Target();
+  llvm::Triple triple(llvm::Triple::normalize(options.triple));
+  if (triple.getArch() != llvm::Triple::x86_64)
+    return makeError("x86 backend: '" + options.triple +
+                     "' is not an x86-64 target triple");
+  std::string error;
+  const llvm::Target *target =
+      llvm::TargetRegistry::lookupTarget(triple, error);
+  if (!target)
+    return makeError("x86 backend: " + error);
+  std::string cpu = resolveCPU(options);
+  std::unique_ptr<llvm::MCSubtargetInfo> subtarget(
+      target->createMCSubtargetInfo(triple, cpu, ""));
+  if (!subtarget || !subtarget->isCPUStringValid(cpu))
+    return makeError("x86 backend: unknown CPU '" + cpu + "'");
+  llvm::TargetOptions targetOptions;
+  std::unique_ptr<llvm::TargetMachine> tm(target->createTargetMachine(
+      triple, cpu, resolveFeatures(options), targetOptions, llvm::Reloc::PIC_,
+      std::nullopt, getCodeGenOptLevel(options.optLevel)));
+  if (!tm)
+    return makeError("x86 backend: cannot create a target machine for " +
+                     triple.str() + " / " + cpu);
+  return tm;
+}
+
+void mlir::qlow::registerX86Translations(DialectRegistry &registry) {
+  registerBuiltinDialectTranslation(registry);
+  registerLLVMDialectTranslation(registry);
+}
+
+llvm::Expected<std::unique_ptr<llvm::Module>>
+mlir::qlow::translateAndOptimize(ModuleOp module,
+                                 llvm::LLVMContext &llvmContext,
+                                 const X86TargetOptions &options) {
+  llvm::Expected<std::unique_ptr<llvm::TargetMachine>> tm =
+      createX86TargetMachine(options);
+  if (!tm)
+    return tm.takeError();
+
+  DialectRegistry registry;
+  registerX86Translations(registry);
+  module.getContext()->appendDialectRegistry(registry);
+  std::unique_ptr<llvm::Module> llvmModule =
+      translateModuleToLLVMIR(module, llvmContext, "qlow_model");
+  if (!llvmModule)
+    return makeError("x86 backend: translation to LLVM IR failed (the "
+                     "module must be entirely in the LLVM dialect; see the "
+                     "diagnostics above)");
+  configureModule(*llvmModule, **tm);
+
+  llvm::LoopAnalysisManager lam;
+  llvm::FunctionAnalysisManager fam;
+  llvm::CGSCCAnalysisManager cgam;
+  llvm::ModuleAnalysisManager mam;
+  llvm::PipelineTuningOptions tuning;
+  tuning.LoopUnrolling = options.optLevel > 1;
+  tuning.LoopInterleaving = options.optLevel > 1;
+  tuning.LoopVectorization = options.optLevel > 1;
+  tuning.SLPVectorization = options.optLevel > 1;
+  llvm::PassBuilder pb(tm->get(), tuning);
+  pb.registerModuleAnalyses(mam);
+  pb.registerCGSCCAnalyses(cgam);
+  pb.registerFunctionAnalyses(fam);
+  pb.registerLoopAnalyses(lam);
+  pb.crossRegisterProxies(lam, fam, cgam, mam);
+  llvm::ModulePassManager mpm =
+      options.optLevel == 0
+          ? pb.buildO0DefaultPipeline(llvm::OptimizationLevel::O0)
+          : pb.buildPerModuleDefaultPipeline(
+                getOptimizationLevel(options.optLevel));
+  mpm.run(*llvmModule, mam);
+
+  std::string broken;
+  llvm::raw_string_ostream os(broken);
+  if (llvm::verifyModule(*llvmModule, &os))
+    return makeError("x86 backend: LLVM IR is invalid after optimization: " +
+                     broken);
+  return llvmModule;
+}
+
+llvm::Error mlir::qlow::emitObject(llvm::Module &module,
+                                   const X86TargetOptions &options,
+                                   llvm::raw_pwrite_stream &out,
+                                   bool assembly) {
+  llvm::Expected<std::unique_ptr<llvm::TargetMachine>> tm =
+      createX86TargetMachine(options);
+  if (!tm)
+    return tm.takeError();
+  configureModule(module, **tm);
+  llvm::legacy::PassManager pm;
+  if ((*tm)->addPassesToEmitFile(pm, out, nullptr,
+                                 assembly ? llvm::CodeGenFileType::AssemblyFile
+                                          : llvm::CodeGenFileType::ObjectFile))
+    return makeError("x86 backend: the target cannot emit this file type");
+  pm.run(module);
+  return llvm::Error::success();
+}
+
+llvm::Error mlir::qlow::linkSharedLibrary(llvm::StringRef objectPath,
+                                          llvm::StringRef soPath) {
+  llvm::ErrorOr<std::string> clang = llvm::sys::findProgramByName("clang-22");
+  if (!clang)
+    clang = llvm::sys::findProgramByName("clang-22",
+                                         {"/usr/lib/llvm-22/bin"});
+  if (!clang)
+    return makeError("x86 backend: clang-22 (the linker driver) not found "
+                     "in PATH");
+  llvm::SmallString<128> errPath;
+  if (std::error_code ec =
+          llvm::sys::fs::createTemporaryFile("qlow-link", "txt", errPath))
+    return makeError("x86 backend: cannot create a temporary file: " +
+                     ec.message());
+  llvm::FileRemover removeErr(errPath);
+  std::string so = soPath.str(), obj = objectPath.str();
+  SmallVector<llvm::StringRef> args = {*clang, "-shared", "-o", so, obj,
+                                       "-lm"};
+  std::optional<llvm::StringRef> redirects[] = {std::nullopt, std::nullopt,
+                                                llvm::StringRef(errPath)};
+  std::string message;
+  int rc = llvm::sys::ExecuteAndWait(*clang, args, std::nullopt, redirects,
+                                     /*SecondsToWait=*/0,
+                                     /*MemoryLimit=*/0, &message);
+  if (rc == 0)
+    return llvm::Error::success();
+  std::string stderrText;
+  if (auto buffer = llvm::MemoryBuffer::getFile(errPath))
+    stderrText = (*buffer)->getBuffer().trim().str();
+  llvm::sys::fs::remove(soPath);
+  return makeError("x86 backend: linking " + soPath + " failed (" +
+                   llvm::join(args, " ") + "): " +
+                   (stderrText.empty() ? message : stderrText));
+}

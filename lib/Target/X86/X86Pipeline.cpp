@@ -1,0 +1,83 @@
+//===- X86Pipeline.cpp - tensors -> LLVM dialect for x86-64 ---------------===//
+#include "qlow/Target/Passes.h"
+#include "qlow/Target/X86/X86Backend.h"
+#include "qlow/Transforms/Passes.h"
+
+#include "mlir/Conversion/Passes.h"
+#include "mlir/Dialect/Bufferization/Pipelines/Passes.h"
+#include "mlir/Dialect/Bufferization/Transforms/Passes.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Linalg/Passes.h"
+#include "mlir/Dialect/MemRef/Transforms/Passes.h"
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Pass/PassRegistry.h"
+#include "mlir/Transforms/Passes.h"
+
+using namespace mlir;
+using namespace mlir::qlow;
+
+namespace {
+
+/// One-shot bufferization across function boundaries with identity layouts;
+/// results become caller-provided out-parameters (the allocation of a result
+/// is replaced by the out-parameter itself), and every temporary is freed.
+void addBufferization(OpPassManager &pm) {
+  bufferization::OneShotBufferizePassOptions bufferize;
+  bufferize.bufferizeFunctionBoundaries = true;
+  bufferize.functionBoundaryTypeConversion =
+      bufferization::LayoutMapOption::IdentityLayoutMap;
+  pm.addPass(bufferization::createOneShotBufferizePass(bufferize));
+  bufferization::BufferResultsToOutParamsPassOptions outParams;
+  outParams.hoistStaticAllocs = true;
+  outParams.modifyPublicFunctions = true;
+  pm.addPass(bufferization::createBufferResultsToOutParamsPass(outParams));
+  bufferization::buildBufferDeallocationPipeline(pm);
+  pm.addPass(createCanonicalizerPass());
+}
+
+void addLowerToLLVM(OpPassManager &pm) {
+  pm.addPass(createQlowLowerMemRefCopies());
+  pm.addPass(createConvertLinalgToLoopsPass());
+  pm.addPass(createConvertVectorToSCFPass());
+  pm.addPass(createSCFToControlFlowPass());
+  pm.addPass(memref::createExpandStridedMetadataPass());
+  pm.addPass(createLowerAffinePass());
+  pm.addPass(createConvertVectorToLLVMPass());
+  pm.addPass(createFinalizeMemRefToLLVMConversionPass());
+  pm.addPass(createConvertMathToLLVMPass());
+  pm.addPass(createConvertMathToLibmPass());
+  pm.addPass(createArithToLLVMConversionPass());
+  pm.addPass(createConvertIndexToLLVMPass());
+  pm.addPass(createConvertControlFlowToLLVMPass());
+  pm.addPass(createConvertFuncToLLVMPass());
+  pm.addPass(createReconcileUnrealizedCastsPass());
+  pm.addPass(createCanonicalizerPass());
+}
+
+} // namespace
+
+void mlir::qlow::buildQlowX86LoweringPipeline(
+    OpPassManager &pm, const X86LoweringOptions &options) {
+  QlowRecordInterfaceOptions record;
+  record.func = options.func;
+  pm.addPass(createQlowRecordInterface(record));
+  pm.addPass(createQlowInlineFloatIslands());
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createCSEPass());
+
+  addBufferization(pm);
+  addLowerToLLVM(pm);
+
+  QlowEmitEntryPointOptions entry;
+  entry.func = options.func;
+  entry.model = options.model;
+  pm.addPass(createQlowEmitEntryPoint(entry));
+}
+
+void mlir::qlow::registerQlowX86Pipelines() {
+  PassPipelineRegistration<X86LoweringOptions>(
+      "qlow-x86-lower-to-llvm",
+      "Tensor IR (integer or float) -> LLVM dialect for x86-64 with the "
+      "qlow/runtime.h entry point and model descriptor",
+      buildQlowX86LoweringPipeline);
+}
