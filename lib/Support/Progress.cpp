@@ -27,8 +27,10 @@ std::string Progress::format(const std::string &label, uint64_t done,
   if (seconds > 0 && done > 0) {
     double rate = double(done) / seconds;
     s << llvm::format(", %.1f/s", rate);
-    if (done < total)
-      s << llvm::format(", %.0fs left", std::ceil(double(total - done) / rate));
+    if (done < total) {
+      double left = double(total - done) / rate;
+      s << llvm::format(left < 10 ? ", %.1fs left" : ", %.0fs left", left);
+    }
     else
       s << llvm::format(", %.1fs", seconds);
   }

@@ -10,6 +10,8 @@
 #include "Qlow/IR/QlowOps.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/Builders.h"
 
 namespace mlir::qlow {
@@ -76,7 +78,15 @@ struct QlowExposeObservationsPass
         v = grown.getResults().back();
       }
       names.push_back(probe.getNameAttr());
-      exposed.push_back(v);
+      // A copy of its own: an exposed tensor is often a function argument,
+      // a view of one, or another result, and each result must become its
+      // own buffer.
+      OpBuilder b(func.getBody().front().getTerminator());
+      auto type = cast<RankedTensorType>(v.getType());
+      Value init = tensor::EmptyOp::create(b, probe.getLoc(), type.getShape(),
+                                           type.getElementType());
+      exposed.push_back(
+          linalg::CopyOp::create(b, probe.getLoc(), v, init).getResult(0));
       probe.getOutput().replaceAllUsesWith(probe.getInput());
       probe.erase();
     }

@@ -20,6 +20,7 @@
 
 #include "Qlow/IR/QlowOps.h"
 #include "Qlow/IR/QuantUtils.h"
+#include "qlow/Transforms/Utils.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
@@ -400,6 +401,23 @@ private:
   llvm::StringMap<unsigned> counters;
 };
 
+/// Function results keep the name of the tensor they return at import
+/// (`qlow.name` result attribute), so that later rewrites (a folded reshape,
+/// a fused op) do not rename a compiled model's outputs.
+void nameResults(ModuleOp module) {
+  for (auto f : module.getOps<func::FuncOp>()) {
+    if (f.isExternal())
+      continue;
+    auto ret = cast<func::ReturnOp>(f.getBody().back().getTerminator());
+    for (auto [i, v] : llvm::enumerate(ret.getOperands())) {
+      std::string name = getTensorName(v);
+      if (!name.empty() && !f.getResultAttr(i, kArgNameAttr))
+        f.setResultAttr(i, kArgNameAttr,
+                        StringAttr::get(module.getContext(), name));
+    }
+  }
+}
+
 void nameEverything(ModuleOp module) {
   Namer namer(module);
   MLIRContext *ctx = module.getContext();
@@ -486,6 +504,7 @@ struct QlowImportPass : qlow::impl::QlowImportBase<QlowImportPass> {
 
     // 5. Names.
     nameEverything(module);
+    nameResults(module);
   }
 
   /// Erases constants, zero points, fills, empties and pads (outside islands)

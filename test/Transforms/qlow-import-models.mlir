@@ -7,7 +7,7 @@
 // RUN: qlow-opt %qlow_src_root/examples/tosa_mlp.mlir --qlow-import -o /dev/null 2>&1 | count 0
 
 // CNN-LABEL: func.func @tosa_cnn(
-// CNN-SAME: %[[X:.*]]: tensor<1x8x8x3xf32> {qlow.name = "input"}) -> tensor<1x10xf32>
+// CNN-SAME: %[[X:.*]]: tensor<1x8x8x3xf32> {qlow.name = "input"}) -> (tensor<1x10xf32> {qlow.name = "logits"})
 // CNN-NOT: tosa.
 // CNN-NOT: float_island
 // CNN-DAG: %[[W1:.*]] = arith.constant {{.*}} : tensor<8x3x3x3xf32>
@@ -33,7 +33,7 @@
 // CNN-NEXT: return %[[OUT]] : tensor<1x10xf32>
 
 // MLP-LABEL: func.func @tosa_mlp(
-// MLP-SAME: %[[X:.*]]: tensor<1x16xf32> {qlow.name = "input"}) -> tensor<1x8xf32>
+// MLP-SAME: %[[X:.*]]: tensor<1x16xf32> {qlow.name = "input"}) -> (tensor<1x8xf32> {qlow.name = "logits"})
 // MLP-NOT: tosa.
 // MLP: %[[F:.*]] = qlow.reshape %[[X]] {name = "flatten"} : tensor<1x16xf32> -> tensor<1x1x16xf32>
 // MLP-DAG: %[[W1:.*]] = arith.constant {{.*}} : tensor<16x32xf32>

@@ -7,10 +7,12 @@ using namespace qlow;
 
 TEST(Progress, FormatShowsBarRateAndTimeLeft) {
   EXPECT_EQ(Progress::format("calibration", 50, 100, 4.0, 10),
-            "calibration [#####.....] 50/100 samples, 12.5/s, 4s left");
+            "calibration [#####.....] 50/100 samples, 12.5/s, 4.0s left");
   EXPECT_EQ(Progress::format("calibration", 100, 100, 8.0, 10),
             "calibration [##########] 100/100 samples, 12.5/s, 8.0s");
   EXPECT_EQ(Progress::format("c", 0, 3, 0.0, 3), "c [...] 0/3 samples");
+  EXPECT_EQ(Progress::format("c", 10, 1000, 1.0, 4),
+            "c [....] 10/1000 samples, 10.0/s, 99s left");
 }
 
 TEST(Progress, PlainOutputIsLinesNotRedraws) {

@@ -50,8 +50,11 @@ def QlowExposeObservations : Pass<"qlow-expose-observations", "ModuleOp"> {
     function's results, in program order; the function gets the attribute
     `qlow.observed`, the list of the observed tensor names, so the runner
     knows which extra output is which tensor. A probe inside a float island
-    is exposed through the island's results.
+    is exposed through the island's results. Each exposed tensor is a copy
+    (linalg.copy), so that every result becomes a buffer of its own.
   }];
+  let dependentDialects = ["::mlir::linalg::LinalgDialect",
+                           "::mlir::tensor::TensorDialect"];
   let options = [
     Option<"funcName", "func", "std::string", "\"\"",
            "the function to expose (default: the only one with a body)">,

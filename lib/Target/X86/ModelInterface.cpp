@@ -203,7 +203,9 @@ mlir::qlow::computeModelInterface(func::FuncOp fn, StringRef model) {
   });
   for (auto [i, t] : llvm::enumerate(type.getResults())) {
     std::string name;
-    if (i < returned.size())
+    if (auto n = fn.getResultAttrOfType<StringAttr>(i, kArgNameAttr))
+      name = n.getValue().str();
+    else if (i < returned.size())
       name = recoverName(returned[i]);
     if (name.empty())
       name = "output_" + std::to_string(i);

@@ -28,7 +28,10 @@ void addBufferization(OpPassManager &pm) {
       bufferization::LayoutMapOption::IdentityLayoutMap;
   pm.addPass(bufferization::createOneShotBufferizePass(bufferize));
   bufferization::BufferResultsToOutParamsPassOptions outParams;
-  outParams.hoistStaticAllocs = true;
+  // Results are copied into the out-parameters rather than allocated in
+  // them: a result may be a function argument, a view of one, or returned
+  // twice (calibration exposes such tensors), which hoisting cannot handle.
+  outParams.hoistStaticAllocs = false;
   outParams.modifyPublicFunctions = true;
   pm.addPass(bufferization::createBufferResultsToOutParamsPass(outParams));
   bufferization::buildBufferDeallocationPipeline(pm);

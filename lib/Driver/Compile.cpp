@@ -1,0 +1,413 @@
+//===- Compile.cpp - the one-command compile driver -----------------------===//
+#include "qlow/Driver/Compile.h"
+
+#include "Qlow/IR/QlowOps.h"
+#include "qlow/Driver/OutputFiles.h"
+#include "qlow/Driver/Report.h"
+#include "qlow/Pipelines/Pipelines.h"
+#include "qlow/Support/Progress.h"
+#include "qlow/Target/ModelInterface.h"
+#include "qlow/Transforms/Passes.h"
+#include "qlow/Transforms/QuantizationInfo.h"
+#include "qlow/Transforms/Utils.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/ExecutionEngine/ExecutionEngine.h"
+#include "mlir/ExecutionEngine/OptUtils.h"
+#include "mlir/IR/Verifier.h"
+#include "mlir/Parser/Parser.h"
+#include "mlir/Support/FileUtilities.h"
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
+#include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
+#include "llvm/IR/Module.h"
+#include "llvm/MC/MCSubtargetInfo.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/SourceMgr.h"
+#include "llvm/Support/TargetSelect.h"
+#include "llvm/Target/TargetMachine.h"
+
+#include <chrono>
+
+using namespace mlir;
+using namespace mlir::qlow;
+using ::qlow::CalibrationData;
+using ::qlow::CompileOptions;
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double secondsSince(Clock::time_point start) {
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+/// The function to compile: the named one, or the module's only function
+/// with a body.
+FailureOr<func::FuncOp> findFunction(ModuleOp module, StringRef name) {
+  func::FuncOp found;
+  for (auto f : module.getOps<func::FuncOp>()) {
+    if (f.isExternal() || (!name.empty() && f.getSymName() != name))
+      continue;
+    if (found)
+      return emitError(module.getLoc())
+             << "the model has several functions; choose one with --func";
+    found = f;
+  }
+  if (!found)
+    return emitError(module.getLoc())
+           << "the model has no function "
+           << (name.empty() ? "with a body" : ("@" + name).str());
+  return found;
+}
+
+LogicalResult runPipeline(ModuleOp module,
+                          function_ref<void(OpPassManager &)> build) {
+  PassManager pm(module.getContext());
+  build(pm);
+  return pm.run(module);
+}
+
+/// A C identifier from the output file name ("out/my-net" -> "my_net").
+std::string modelNameFor(StringRef outputPrefix) {
+  std::string name = llvm::sys::path::filename(outputPrefix).str();
+  for (char &c : name)
+    if (!std::isalnum(static_cast<unsigned char>(c)))
+      c = '_';
+  if (name.empty() || std::isdigit(static_cast<unsigned char>(name[0])))
+    name = "m_" + name;
+  return name;
+}
+
+std::vector<::qlow::ModelInputInfo> inputInfos(func::FuncOp func) {
+  std::vector<::qlow::ModelInputInfo> inputs;
+  for (BlockArgument arg : func.getArguments()) {
+    auto t = cast<RankedTensorType>(arg.getType());
+    std::string name = getTensorName(arg);
+    inputs.push_back({name.empty() ? "input_" + std::to_string(
+                                                   arg.getArgNumber())
+                                   : name,
+                      std::vector<int64_t>(t.getShape().begin(),
+                                           t.getShape().end())});
+  }
+  return inputs;
+}
+
+LogicalResult fail(MLIRContext &ctx, llvm::Error error) {
+  emitError(UnknownLoc::get(&ctx)) << llvm::toString(std::move(error));
+  return failure();
+}
+
+} // namespace
+
+namespace qlow {
+
+llvm::Expected<std::string>
+selectX86Capabilities(const X86TargetOptions &target) {
+  auto tm = createX86TargetMachine(target);
+  if (!tm)
+    return tm.takeError();
+  const llvm::MCSubtargetInfo *sti = (*tm)->getMCSubtargetInfo();
+  if (sti->checkFeatures("+avx512vnni"))
+    return std::string("x86-64-avx512-vnni");
+  if (sti->checkFeatures("+avxvnni"))
+    return std::string("x86-64-vnni");
+  return std::string("x86-64-avx2");
+}
+
+llvm::Expected<CalibrationStats>
+calibrateModel(ModuleOp imported, StringRef function,
+                     const CalibrationData &data,
+                     const CalibrationMethodOptions &method,
+                     const X86TargetOptions &target, bool progress) {
+  MLIRContext *ctx = imported.getContext();
+  OwningOpRef<ModuleOp> module = cast<ModuleOp>(imported->clone());
+  auto error = [](const Twine &msg) {
+    return llvm::createStringError(llvm::inconvertibleErrorCode(), msg);
+  };
+
+  // Probes become extra results of the float model.
+  if (failed(runPipeline(*module, [&](OpPassManager &pm) {
+        pm.addPass(createQlowInstrument());
+        QlowExposeObservationsOptions expose;
+        expose.funcName = function.str();
+        pm.addPass(createQlowExposeObservations(expose));
+        buildQlowFloatLoweringPipeline(pm);
+      })))
+    return error("calibration: cannot prepare the instrumented model");
+  auto func = module->lookupSymbol<func::FuncOp>(function);
+  auto observed = func->getAttrOfType<ArrayAttr>("qlow.observed");
+  unsigned numModelOutputs =
+      func.getNumResults() - (observed ? observed.size() : 0);
+  std::vector<int64_t> outputSizes;
+  for (Type t : func.getResultTypes())
+    outputSizes.push_back(cast<RankedTensorType>(t).getNumElements());
+
+  if (failed(runPipeline(*module, [&](OpPassManager &pm) {
+        X86LoweringOptions lowering;
+        lowering.func = function.str();
+        lowering.model = "calibration";
+        buildQlowX86LoweringPipeline(pm, lowering);
+      })))
+    return error("calibration: cannot compile the instrumented model");
+
+  llvm::InitializeNativeTarget();
+  llvm::InitializeNativeTargetAsmPrinter();
+  DialectRegistry registry;
+  registerBuiltinDialectTranslation(registry);
+  registerLLVMDialectTranslation(registry);
+  ctx->appendDialectRegistry(registry);
+  auto tm = createX86TargetMachine(target);
+  if (!tm)
+    return tm.takeError();
+  // The transformer must outlive create(), which holds only a reference.
+  auto transformer = makeOptimizingTransformer(target.optLevel, 0, tm->get());
+  ExecutionEngineOptions engineOptions;
+  engineOptions.transformer = transformer;
+  auto engine = ExecutionEngine::create(*module, engineOptions);
+  if (!engine)
+    return engine.takeError();
+  auto entry = (*engine)->lookup("qlow_run_calibration");
+  if (!entry)
+    return entry.takeError();
+  using RunFn = int32_t (*)(const void *const *, void *const *);
+  auto run = reinterpret_cast<RunFn>(*entry);
+
+  std::vector<std::vector<float>> outputs(outputSizes.size());
+  std::vector<void *> outputPtrs;
+  for (size_t i = 0; i < outputs.size(); ++i) {
+    outputs[i].resize(size_t(outputSizes[i]));
+    outputPtrs.push_back(outputs[i].data());
+  }
+  llvm::StringMap<TensorCollector> collectors;
+  ::qlow::Progress bar(progress ? llvm::errs() : llvm::nulls(), "calibration",
+                       data.samples.size());
+  for (const auto &sample : data.samples) {
+    std::vector<const void *> inputPtrs;
+    for (const std::vector<float> &in : sample)
+      inputPtrs.push_back(in.data());
+    if (int32_t status = run(inputPtrs.data(), outputPtrs.data()))
+      return error("calibration: the model failed with status " +
+                   Twine(status));
+    for (unsigned i = numModelOutputs; i < outputs.size(); ++i) {
+      StringRef name =
+          cast<StringAttr>(observed[i - numModelOutputs]).getValue();
+      collectors.try_emplace(name).first->second.addSample(
+          outputs[i], method.averagingConstant);
+    }
+    bar.advance();
+  }
+  bar.finish();
+
+  CalibrationStats stats;
+  for (auto &entry : collectors) {
+    const TensorCollector &c = entry.getValue();
+    if (c.sawNonFinite())
+      return error("calibration: tensor '" + entry.getKey() +
+                   "' took infinite values; it has no range to quantize");
+    if (c.empty())
+      return error("calibration: tensor '" + entry.getKey() +
+                   "' saw only NaN values");
+    stats.tensors[entry.getKey()] = c.finalize(method);
+  }
+  return stats;
+}
+
+LogicalResult compileModel(MLIRContext &context,
+                                 const CompileOptions &options) {
+  Clock::time_point start = Clock::now();
+  llvm::SourceMgr sourceMgr;
+  SourceMgrDiagnosticHandler handler(sourceMgr, &context);
+  std::string errorMessage;
+  auto file = openInputFile(options.modelPath, &errorMessage);
+  if (!file)
+    return emitError(UnknownLoc::get(&context))
+           << "cannot read the model '" << options.modelPath
+           << "': " << errorMessage;
+  sourceMgr.AddNewSourceBuffer(std::move(file), llvm::SMLoc());
+  OwningOpRef<ModuleOp> module = parseSourceFile<ModuleOp>(sourceMgr, &context);
+  if (!module)
+    return failure();
+
+  FailureOr<func::FuncOp> func = findFunction(*module, options.function);
+  if (failed(func))
+    return failure();
+  std::string function = func->getSymName().str();
+  std::string model = modelNameFor(options.outputPrefix);
+
+  if (failed(runPipeline(*module, buildQlowImportPipeline)))
+    return failure();
+
+  OutputFiles outputs;
+  CompileReport report;
+  report.model = model;
+  report.function = function;
+  report.target = "x86_64";
+  report.cpu = resolveCPU(options.target);
+  report.precision = options.fp32 ? "fp32" : "int8";
+
+  std::optional<CalibrationStats> stats;
+  if (options.fp32) {
+    func = findFunction(*module, function);
+    module->walk([&](arith::ConstantOp c) {
+      if (auto t = dyn_cast<RankedTensorType>(c.getType());
+          t && isa<FloatType>(t.getElementType()))
+        report.fp32WeightBytes += 4.0 * double(t.getNumElements());
+    });
+    if (failed(runPipeline(*module, buildQlowFloatLoweringPipeline)))
+      return failure();
+  } else {
+    std::string statsPath = options.statsPath;
+    if (statsPath.empty()) {
+      if (options.calibrationPath.empty())
+        return emitError(UnknownLoc::get(&context))
+               << "an int8 compile needs --calibration DATA or --stats FILE "
+                  "(or --precision fp32)";
+      func = findFunction(*module, function);
+      auto data =
+          loadCalibrationData(options.calibrationPath, inputInfos(*func));
+      if (!data)
+        return fail(context, data.takeError());
+      Clock::time_point calStart = Clock::now();
+      auto collected =
+          calibrateModel(*module, function, *data, options.calibration,
+                         options.target, options.progress);
+      if (!collected)
+        return fail(context, collected.takeError());
+      report.calibrationSeconds = secondsSince(calStart);
+      report.rangeSource = "calibration";
+      report.calibrationMethod =
+          calibrationMethodName(options.calibration.method).str();
+      report.calibrationSamples = data->samples.size();
+      stats = std::move(*collected);
+      // The statistics are an output too: a later compile can reuse them
+      // with --stats.
+      std::string finalStats = options.outputPrefix + ".stats.json";
+      auto temp = outputs.add(finalStats);
+      if (!temp)
+        return fail(context, temp.takeError());
+      std::string text = writeCalibrationStats(*stats);
+      std::error_code ec;
+      llvm::raw_fd_ostream os(*temp, ec);
+      if (ec)
+        return emitError(UnknownLoc::get(&context))
+               << "cannot write '" << finalStats << "': " << ec.message();
+      os << text;
+      os.close();
+      statsPath = *temp;
+    } else {
+      auto read = readCalibrationStats(statsPath);
+      if (!read)
+        return fail(context, read.takeError());
+      stats = std::move(*read);
+      report.rangeSource = "statistics file " + statsPath;
+    }
+
+    auto capabilities = selectX86Capabilities(options.target);
+    if (!capabilities)
+      return fail(context, capabilities.takeError());
+    QuantizePipelineOptions quantize;
+    quantize.stats = statsPath;
+    quantize.target = *capabilities;
+    quantize.overrides = options.overrides;
+    quantize.weights = options.weights;
+    quantize.weightScheme = options.weightScheme;
+    quantize.activations = options.activations;
+    quantize.activationScheme = options.activationScheme;
+    if (failed(runPipeline(*module, [&](OpPassManager &pm) {
+          buildQlowQuantizePipeline(pm, quantize);
+        })))
+      return failure();
+    func = findFunction(*module, function);
+    report.quantization = collectQuantizationInfo(*func);
+    report.stats = &*stats;
+    if (failed(runPipeline(*module, buildQlowIntegerLoweringPipeline)))
+      return failure();
+  }
+
+  auto finish = [&]() -> LogicalResult {
+    report.compileSeconds = secondsSince(start);
+    if (llvm::Error e = outputs.write(options.outputPrefix + ".report.json",
+                                      renderReport(report)))
+      return fail(context, std::move(e));
+    if (llvm::Error e = outputs.commit())
+      return fail(context, std::move(e));
+    return success();
+  };
+
+  if (options.emit == EmitKind::MLIR) {
+    std::string text;
+    llvm::raw_string_ostream os(text);
+    module->print(os);
+    if (llvm::Error e = outputs.write(options.outputPrefix + ".mlir", text))
+      return fail(context, std::move(e));
+    return finish();
+  }
+
+  // The interface must be read at the tensor level, before lowering.
+  func = findFunction(*module, function);
+  FailureOr<ModelInterface> interface = computeModelInterface(*func, model);
+  if (failed(interface))
+    return failure();
+  if (failed(runPipeline(*module, [&](OpPassManager &pm) {
+        X86LoweringOptions lowering;
+        lowering.func = function;
+        lowering.model = model;
+        buildQlowX86LoweringPipeline(pm, lowering);
+      })))
+    return failure();
+
+  llvm::LLVMContext llvmContext;
+  auto llvmModule = translateAndOptimize(*module, llvmContext, options.target);
+  if (!llvmModule)
+    return fail(context, llvmModule.takeError());
+
+  if (options.emit == EmitKind::LLVM) {
+    std::string text;
+    llvm::raw_string_ostream os(text);
+    (*llvmModule)->print(os, nullptr);
+    if (llvm::Error e = outputs.write(options.outputPrefix + ".ll", text))
+      return fail(context, std::move(e));
+    return finish();
+  }
+
+  auto emitTo = [&](StringRef finalPath, bool assembly,
+                    std::string &tempPath) -> LogicalResult {
+    auto temp = outputs.add(finalPath);
+    if (!temp)
+      return fail(context, temp.takeError());
+    tempPath = *temp;
+    std::error_code ec;
+    llvm::raw_fd_ostream os(tempPath, ec);
+    if (ec)
+      return emitError(UnknownLoc::get(&context))
+             << "cannot write '" << finalPath << "': " << ec.message();
+    if (llvm::Error e = emitObject(**llvmModule, options.target, os, assembly))
+      return fail(context, std::move(e));
+    return success();
+  };
+
+  std::string objectTemp;
+  if (options.emit == EmitKind::Assembly) {
+    if (failed(emitTo(options.outputPrefix + ".s", true, objectTemp)))
+      return failure();
+    return finish();
+  }
+  if (failed(emitTo(options.outputPrefix + ".o", false, objectTemp)))
+    return failure();
+  uint64_t objectSize = 0;
+  llvm::sys::fs::file_size(objectTemp, objectSize);
+  report.objectBytes = objectSize;
+  auto soTemp = outputs.add(options.outputPrefix + ".so");
+  if (!soTemp)
+    return fail(context, soTemp.takeError());
+  if (llvm::Error e = linkSharedLibrary(objectTemp, *soTemp))
+    return fail(context, std::move(e));
+  if (llvm::Error e = outputs.write(options.outputPrefix + ".h",
+                                    generateHeader(*interface)))
+    return fail(context, std::move(e));
+  return finish();
+}
+
+} // namespace qlow

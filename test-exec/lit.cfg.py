@@ -1,0 +1,12 @@
+# -*- Python -*-
+# The execution suite: models compiled to native code by qlow-compile and run
+# (accuracy, SQNR, bit-exactness against the reference). Slower than the lit
+# suite in test/, so it has its own target, check-qlow-exec; scripts/test.sh
+# runs both. It shares test/'s tools and substitutions.
+import os
+
+lit_config.load_config(config, os.path.join(config.qlow_src_root, "test", "lit.cfg.py"))
+config.name = "qlow-exec"
+config.suffixes = [".test"]
+config.test_source_root = os.path.dirname(__file__)
+config.test_exec_root = os.path.join(config.qlow_obj_root, "test-exec")
