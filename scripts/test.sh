@@ -18,6 +18,10 @@ echo "== lit tests"
 /usr/lib/llvm-22/bin/lit -sv -j2 "$build/test" 2>&1 | tee -a "$log"
 lit_rc=${PIPESTATUS[0]}
 
+echo "== execution tests (compiled models)"
+/usr/lib/llvm-22/bin/lit -sv -j2 "$build/test-exec" 2>&1 | tee -a "$log"
+exec_rc=${PIPESTATUS[0]}
+
 passed=0
 failed=0
 if line=$(grep -E "tests passed, [0-9]+ tests failed out of [0-9]+" "$log"); then
@@ -26,13 +30,14 @@ if line=$(grep -E "tests passed, [0-9]+ tests failed out of [0-9]+" "$log"); the
   passed=$((passed + total - bad))
   failed=$((failed + bad))
 fi
-n=$(grep -E "^  Passed *: *[0-9]+" "$log" | grep -oE "[0-9]+" | head -1)
-passed=$((passed + ${n:-0}))
+# Both lit suites print their own "Passed:" / "Failed:" lines.
+sum() { grep -E "^  $1 *: *[0-9]+" "$log" | sed -E 's/^[^:]*: *([0-9]+).*/\1/' |
+  awk '{ s += $1 } END { print s + 0 }'; }
+passed=$((passed + $(sum Passed)))
 for kind in Failed "Unexpectedly Passed" "Timed Out"; do
-  n=$(grep -E "^  $kind *: *[0-9]+" "$log" | grep -oE "[0-9]+" | head -1)
-  failed=$((failed + ${n:-0}))
+  failed=$((failed + $(sum "$kind")))
 done
-if [ "$unit_rc" -ne 0 ] || [ "$lit_rc" -ne 0 ]; then
+if [ "$unit_rc" -ne 0 ] || [ "$lit_rc" -ne 0 ] || [ "$exec_rc" -ne 0 ]; then
   [ "$failed" -gt 0 ] || failed=1
 fi
 echo "$passed passed, $failed failed"
