@@ -77,6 +77,21 @@ static inline int64_t qlow_num_elements(const qlow_tensor_info *info) {
   return n;
 }
 
+/* The helpers below live in the small runtime library (libqlow_runtime.a);
+ * a compiled model itself needs none of them. */
+
+/* A readable name for `status` ("ok", "null argument", ...). */
+const char *qlow_status_string(qlow_status status);
+
+/* The input / output called `name`, or NULL. */
+const qlow_tensor_info *qlow_find_input(const qlow_model *model,
+                                        const char *name);
+const qlow_tensor_info *qlow_find_output(const qlow_model *model,
+                                         const char *name);
+
+/* Bytes of one input or output buffer. */
+int64_t qlow_tensor_bytes(const qlow_tensor_info *info);
+
 #ifdef __cplusplus
 }
 #endif
