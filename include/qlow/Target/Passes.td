@@ -62,4 +62,68 @@ def QlowLowerMemRefCopies : Pass<"qlow-lower-memref-copies", "ModuleOp"> {
   let dependentDialects = ["::mlir::linalg::LinalgDialect"];
 }
 
+def QlowX86Vectorize : Pass<"qlow-x86-vectorize", "func::FuncOp"> {
+  let summary = "Tile, fuse and vectorize linalg on tensors for x86-64";
+  let description = [{
+    Runs on tensors, before bufferization, with upstream machinery only:
+
+    1. `tensor.pad` becomes fill + insert_slice, named linalg ops are
+       generalized, unit-extent dimensions are dropped, and element-wise
+       producers are fused into their consumers (not into windows, which
+       would recompute them).
+    2. Every reduction (convolution, matmul, pool) whose only user is an
+       element-wise op (the requantizing rescale, a float activation) is
+       fused into that consumer's tiles together with the op producing its
+       initial value (the broadcast bias or a fill), with
+       `tileConsumerAndFuseProducersUsingSCF`: a tile's accumulators stay
+       in registers up to the requantized output.
+    3. Every remaining linalg op is tiled to vector-sized tiles: the
+       innermost output dimension gives the lanes (up to two vectors of the
+       widest type the op computes in), the one before it a register block
+       (a convolution's output columns, up to 8 accumulator vectors), and
+       window dimensions are tiled so that each index expression keeps one
+       non-unit dimension.
+    4. Unit dimensions are dropped and every linalg op is vectorized
+       (`linalg::vectorize`): contractions without batch dimensions become
+       `vector.contract`, lowered to outer products (broadcast, multiply,
+       accumulate per row, which LLVM turns into vpmulld/vpmaddwd or FMAs);
+       other reductions (depthwise windows, pools) become element-wise
+       vector arithmetic and `vector.multi_reduction`. Loop-invariant code
+       and transfers are hoisted.
+
+    Ops it cannot tile or vectorize are left as they are (they become
+    loops later), so the pass never changes what is computed.
+  }];
+  let options = [
+    Option<"vectorBits", "vector-bits", "unsigned", "256",
+           "width of a vector register in bits">,
+  ];
+  let dependentDialects = ["::mlir::affine::AffineDialect",
+                           "::mlir::arith::ArithDialect",
+                           "::mlir::linalg::LinalgDialect",
+                           "::mlir::scf::SCFDialect",
+                           "::mlir::tensor::TensorDialect",
+                           "::mlir::vector::VectorDialect"];
+}
+
+def QlowX86OptimizeTransfers
+    : Pass<"qlow-x86-optimize-transfers", "func::FuncOp"> {
+  let summary = "Keep vector accumulators in registers and widen transfers";
+  let description = [{
+    Runs after bufferization on the vectorized loop nests of
+    `qlow-x86-vectorize`: reads and writes of the same buffer location that
+    do not change across a loop (a reduction tile's accumulators, across the
+    window loops) become loop-carried vectors
+    (`linalg::hoistRedundantVectorTransfers`), and n-D transfers of
+    contiguous memory become single 1-D loads and stores
+    (`vector::populateFlattenVectorTransferPatterns`).
+  }];
+  let options = [
+    Option<"vectorBits", "vector-bits", "unsigned", "256",
+           "widest flattened transfer in bits (of its innermost dimension)">,
+  ];
+  let dependentDialects = ["::mlir::memref::MemRefDialect",
+                           "::mlir::vector::VectorDialect"];
+}
+
 #endif // QLOW_TARGET_PASSES

@@ -4,6 +4,7 @@
 #include "qlow/Transforms/Passes.h"
 
 #include "mlir/Conversion/Passes.h"
+#include "mlir/Conversion/VectorToSCF/VectorToSCF.h"
 #include "mlir/Dialect/Bufferization/Pipelines/Passes.h"
 #include "mlir/Dialect/Bufferization/Transforms/Passes.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -38,14 +39,25 @@ void addBufferization(OpPassManager &pm) {
   pm.addPass(createCanonicalizerPass());
 }
 
-void addLowerToLLVM(OpPassManager &pm) {
+void addLowerToLLVM(OpPassManager &pm, bool optimize) {
+  if (optimize) {
+    pm.addNestedPass<func::FuncOp>(createQlowX86OptimizeTransfers());
+    pm.addPass(createCanonicalizerPass());
+    pm.addPass(createCSEPass());
+  }
   pm.addPass(createQlowLowerMemRefCopies());
   pm.addPass(createConvertLinalgToLoopsPass());
-  pm.addPass(createConvertVectorToSCFPass());
+  pm.addPass(createConvertVectorToSCFPass(
+      VectorTransferToSCFOptions().enableFullUnroll()));
   pm.addPass(createSCFToControlFlowPass());
   pm.addPass(memref::createExpandStridedMetadataPass());
   pm.addPass(createLowerAffinePass());
-  pm.addPass(createConvertVectorToLLVMPass());
+  ConvertVectorToLLVMPassOptions vectorToLLVM;
+  vectorToLLVM.vectorContractLowering =
+      vector::VectorContractLowering::OuterProduct;
+  vectorToLLVM.vectorTransposeLowering =
+      vector::VectorTransposeLowering::Shuffle1D;
+  pm.addPass(createConvertVectorToLLVMPass(vectorToLLVM));
   pm.addPass(createFinalizeMemRefToLLVMConversionPass());
   pm.addPass(createConvertMathToLLVMPass());
   pm.addPass(createConvertMathToLibmPass());
@@ -53,6 +65,7 @@ void addLowerToLLVM(OpPassManager &pm) {
   pm.addPass(createConvertIndexToLLVMPass());
   pm.addPass(createConvertControlFlowToLLVMPass());
   pm.addPass(createConvertFuncToLLVMPass());
+  pm.addPass(createUBToLLVMConversionPass());
   pm.addPass(createReconcileUnrealizedCastsPass());
   pm.addPass(createCanonicalizerPass());
 }
@@ -67,9 +80,18 @@ void mlir::qlow::buildQlowX86LoweringPipeline(
   pm.addPass(createQlowInlineFloatIslands());
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
+  if (options.optimize) {
+    QlowX86VectorizeOptions vectorize;
+    pm.addNestedPass<func::FuncOp>(createQlowX86Vectorize(vectorize));
+    pm.addPass(createCanonicalizerPass());
+    pm.addPass(createCSEPass());
+    // Producers write straight into the buffers their consumers insert them
+    // into (padded inputs, tiles of fused loops).
+    pm.addPass(bufferization::createEmptyTensorEliminationPass());
+  }
 
   addBufferization(pm);
-  addLowerToLLVM(pm);
+  addLowerToLLVM(pm, options.optimize);
 
   QlowEmitEntryPointOptions entry;
   entry.func = options.func;

@@ -1,15 +1,20 @@
-// RUN: qlow-opt %s --qlow-x86-lower-to-llvm="func=net model=tiny" | FileCheck %s
-// RUN: qlow-opt %s --qlow-x86-lower-to-llvm="func=net model=tiny optimize=false" | FileCheck %s
+// RUN: qlow-opt %s --qlow-x86-lower-to-llvm="func=net model=tiny" | FileCheck %s --check-prefixes=CHECK,OPT
+// RUN: qlow-opt %s --qlow-x86-lower-to-llvm="func=net model=tiny optimize=false" | FileCheck %s --check-prefixes=CHECK,LOOPS
 
 // Tensors in, the LLVM dialect out: the model function takes its result as an
 // out-parameter descriptor, is internal, frees its temporaries, and the
 // entry point and descriptor are there. Nothing but LLVM dialect remains.
+// Optimized, the squares are fused into the reduction (vector code, no
+// temporary); as plain loops they are a temporary buffer, freed.
 // CHECK-NOT: func.func
 // CHECK-NOT: memref.
 // CHECK-LABEL: llvm.func internal @net(
 // CHECK-SAME: qlow.interface
-// CHECK: llvm.call @malloc
-// CHECK: llvm.call @free
+// LOOPS: llvm.call @malloc
+// LOOPS: llvm.call @free
+// OPT-NOT: llvm.call @malloc
+// OPT: llvm.fmul %{{.*}} : vector<8xf32>
+// OPT-NOT: llvm.call @malloc
 // CHECK-LABEL: llvm.func @qlow_run_tiny(
 // CHECK: llvm.call @net(
 // CHECK: llvm.mlir.global external constant @qlow_model_tiny()
