@@ -50,6 +50,20 @@ def QlowEmitEntryPoint : Pass<"qlow-emit-entry-point", "ModuleOp"> {
   let dependentDialects = ["::mlir::LLVM::LLVMDialect"];
 }
 
+def QlowDistinctResultBuffers
+    : Pass<"qlow-distinct-result-buffers", "ModuleOp"> {
+  let summary = "Give every returned memref a buffer of its own";
+  let description = [{
+    After bufferization and before results become out-parameters: a result
+    that is a function argument, a view of any buffer, or a buffer already
+    returned is copied into a fresh allocation, so that each result is a
+    distinct `memref.alloc` that buffer-results-to-out-params can replace by
+    the caller's buffer (a model may return its input, or the same tensor
+    twice; calibration exposes such tensors).
+  }];
+  let dependentDialects = ["::mlir::memref::MemRefDialect"];
+}
+
 def QlowLowerMemRefCopies : Pass<"qlow-lower-memref-copies", "ModuleOp"> {
   let summary = "Rewrite memref.copy between non-contiguous buffers as loops";
   let description = [{

@@ -29,11 +29,9 @@ void addBufferization(OpPassManager &pm) {
       bufferization::LayoutMapOption::IdentityLayoutMap;
   pm.addPass(bufferization::createOneShotBufferizePass(bufferize));
   bufferization::BufferResultsToOutParamsPassOptions outParams;
-  // Results are copied into the out-parameters rather than allocated in
-  // them: a result may be a function argument, a view of one, or returned
-  // twice (calibration exposes such tensors), which hoisting cannot handle.
-  outParams.hoistStaticAllocs = false;
+  outParams.hoistStaticAllocs = true;
   outParams.modifyPublicFunctions = true;
+  pm.addPass(createQlowDistinctResultBuffers());
   pm.addPass(bufferization::createBufferResultsToOutParamsPass(outParams));
   bufferization::buildBufferDeallocationPipeline(pm);
   pm.addPass(createCanonicalizerPass());
