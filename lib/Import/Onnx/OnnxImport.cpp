@@ -390,6 +390,16 @@ private:
   DenseElementsAttr constantForRank(DenseElementsAttr c, int64_t rank,
                                     bool nhwc);
 
+  /// `v * factor` as a qlow.mul by a broadcast constant, named `name`.
+  Value scaleBy(Value v, float factor, StringRef name) {
+    auto type = cast<RankedTensorType>(v.getType());
+    SmallVector<int64_t> ones(type.getRank(), 1);
+    Value c = arith::ConstantOp::create(
+        b, loc, DenseElementsAttr::get(f32(ones), factor));
+    return MulOp::create(b, loc, type, v, c, FloatAttr(), FloatAttr(),
+                         nameAttr(name));
+  }
+
   template <typename OpTy> OpTy named(OpTy op, StringRef name) {
     op->setAttr("name", nameAttr(name));
     return op;
@@ -683,6 +693,9 @@ OwningOpRef<ModuleOp> Importer::run() {
     argTypes.push_back(f32(shapeOf(in.name())));
     argNames.push_back(in.name());
   }
+  if (argTypes.empty())
+    fail("the graph has no inputs (it computes a constant); qlow compiles "
+         "models with at least one input");
   b.setInsertionPointToEnd(module->getBody());
   auto func = func::FuncOp::create(b, fileLoc, sanitize(graph.name()),
                                    b.getFunctionType(argTypes, {}));
@@ -875,8 +888,6 @@ void Importer::importGemm() {
       bc = mapFloats(bc, [&](float v) { return v * alpha; });
     rhs = materialize(bc);
   } else {
-    if (alpha != 1.0f)
-      nodeError("alpha != 1 needs constant B");
     rhs = onnxValue(node->input(1));
     if (transB) {
       auto bt = cast<RankedTensorType>(rhs.getType());
@@ -900,14 +911,23 @@ void Importer::importGemm() {
       else
         addAfter = materialize(constantForRank(c, 2, false));
     } else {
-      if (beta != 1.0f)
-        nodeError("beta != 1 needs constant C");
       addAfter = toRank(onnxValue(node->input(2)), 2, out);
+      if (beta != 1.0f)
+        addAfter = scaleBy(addAfter, beta, auxName(out, "beta_c"));
     }
   }
-  std::string mmName = addAfter ? auxName(out, "matmul") : out;
+  // alpha with a run-time B scales the product (before the bias).
+  bool scale = alpha != 1.0f && !constantOf(1);
+  if (scale && bias) {
+    addAfter = toRank(bias, 2, out);
+    bias = Value();
+  }
+  std::string mmName = addAfter || scale ? auxName(out, "matmul") : out;
   Value result = MatmulOp::create(b, loc, f32(outShape), a, rhs, bias,
                                   FloatAttr(), FloatAttr(), nameAttr(mmName));
+  if (scale)
+    result = scaleBy(result, alpha,
+                     addAfter ? auxName(out, "alpha_ab") : out);
   if (addAfter)
     result = AddOp::create(b, loc, f32(outShape), result, addAfter,
                            FloatAttr(), FloatAttr(), nameAttr(out));
@@ -950,15 +970,37 @@ void Importer::importMatMul() {
                  false);
     return;
   }
-  if (as.size() == 3 && bs.size() == 3 && as[0] == bs[0]) {
+  if (as.size() == bs.size() &&
+      llvm::equal(ArrayRef(as).drop_back(2), ArrayRef(bs).drop_back(2))) {
     Value rhs = bc ? materialize(bc) : onnxValue(node->input(1));
-    defineOutput(MatmulOp::create(b, loc, f32(outShape), a, rhs, Value(),
-                                  FloatAttr(), FloatAttr(), nameAttr(out)),
+    if (as.size() == 3) {
+      defineOutput(MatmulOp::create(b, loc, f32(outShape), a, rhs, Value(),
+                                    FloatAttr(), FloatAttr(), nameAttr(out)),
+                   false);
+      return;
+    }
+    // [...,M,K] x [...,K,N] with equal batch dimensions: as rank 3.
+    int64_t batch = 1;
+    for (size_t i = 0; i + 2 < as.size(); ++i)
+      batch *= as[i];
+    int64_t m = as[as.size() - 2], k = as.back(), nn = bs.back();
+    Value a3 = named(ReshapeOp::create(b, loc, f32({batch, m, k}), a,
+                                       StringAttr()),
+                     auxName(out, "lhs3d"));
+    Value b3 = named(ReshapeOp::create(b, loc, f32({batch, k, nn}), rhs,
+                                       StringAttr()),
+                     auxName(out, "rhs3d"));
+    Value mm = MatmulOp::create(b, loc, f32({batch, m, nn}), a3, b3, Value(),
+                                FloatAttr(), FloatAttr(),
+                                nameAttr(auxName(out, "matmul")));
+    defineOutput(named(ReshapeOp::create(b, loc, f32(outShape), mm,
+                                         StringAttr()),
+                       out),
                  false);
     return;
   }
-  nodeError("MatMul supports [M,K]x[K,N], [..,M,K]x[K,N] and "
-            "[B,M,K]x[B,K,N]");
+  nodeError("MatMul supports [...,M,K]x[K,N] and [...,M,K]x[...,K,N] with "
+            "equal batch dimensions (no batch broadcasting)");
 }
 
 void Importer::importBinary(StringRef opType) {
