@@ -11,6 +11,10 @@ packages=(
   clang-22 lld-22 llvm-22-dev llvm-22-tools
   libmlir-22-dev mlir-22-tools
   libgtest-dev zlib1g-dev
+  # ONNX import (lib/Import/Onnx): libonnx 1.12 + protobuf 3.21; the ONNX
+  # node test data; python3-onnx/numpy for scripts/gen_onnx_test_models.py.
+  libonnx-dev libprotobuf-dev protobuf-compiler libonnx-testdata
+  python3-onnx python3-numpy
 )
 missing=()
 for p in "${packages[@]}"; do

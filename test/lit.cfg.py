@@ -28,5 +28,6 @@ llvm_config.use_default_substitutions()
 
 tool_dirs = [config.qlow_tools_dir, config.llvm_tools_dir]
 tools = ["qlow-opt", "qlow-reference-eval", "qlow-run", "qlow-npy",
-         "qlow-load-model", "qlow-x86-codegen", "mlir-runner", "mlir-opt"]
+         "qlow-load-model", "qlow-x86-codegen", "qlow-translate", "qlow-compile",
+         "mlir-runner", "mlir-opt"]
 llvm_config.add_tool_substitutions(tools, tool_dirs)

@@ -4,6 +4,7 @@
 #include "Qlow/IR/QlowOps.h"
 #include "qlow/Driver/OutputFiles.h"
 #include "qlow/Driver/Report.h"
+#include "qlow/Import/OnnxImport.h"
 #include "qlow/Pipelines/Pipelines.h"
 #include "qlow/Support/Progress.h"
 #include "qlow/Target/ModelInterface.h"
@@ -219,14 +220,21 @@ LogicalResult compileModel(MLIRContext &context,
   Clock::time_point start = Clock::now();
   llvm::SourceMgr sourceMgr;
   SourceMgrDiagnosticHandler handler(sourceMgr, &context);
-  std::string errorMessage;
-  auto file = openInputFile(options.modelPath, &errorMessage);
-  if (!file)
-    return emitError(UnknownLoc::get(&context))
-           << "cannot read the model '" << options.modelPath
-           << "': " << errorMessage;
-  sourceMgr.AddNewSourceBuffer(std::move(file), llvm::SMLoc());
-  OwningOpRef<ModuleOp> module = parseSourceFile<ModuleOp>(sourceMgr, &context);
+  OwningOpRef<ModuleOp> module;
+  if (isOnnxModelPath(options.modelPath)) {
+    OnnxImportOptions onnx;
+    onnx.batch = options.batch;
+    module = importOnnxModel(options.modelPath, context, onnx);
+  } else {
+    std::string errorMessage;
+    auto file = openInputFile(options.modelPath, &errorMessage);
+    if (!file)
+      return emitError(UnknownLoc::get(&context))
+             << "cannot read the model '" << options.modelPath
+             << "': " << errorMessage;
+    sourceMgr.AddNewSourceBuffer(std::move(file), llvm::SMLoc());
+    module = parseSourceFile<ModuleOp>(sourceMgr, &context);
+  }
   if (!module)
     return failure();
 

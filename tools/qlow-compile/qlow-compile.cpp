@@ -20,8 +20,13 @@ namespace cl = llvm::cl;
 
 static cl::OptionCategory category("qlow-compile options");
 static cl::opt<std::string> modelPath(cl::Positional, cl::Required,
-                                      cl::desc("<model.mlir>"),
+                                      cl::desc("<model.mlir or model.onnx>"),
                                       cl::cat(category));
+static cl::opt<int64_t>
+    batch("batch",
+          cl::desc("ONNX models: the size of a dynamic leading (batch) input "
+                   "dimension (default 1)"),
+          cl::init(1), cl::cat(category));
 static cl::opt<std::string> output("o", cl::Required,
                                    cl::desc("output prefix OUT"),
                                    cl::value_desc("OUT"), cl::cat(category));
@@ -100,6 +105,9 @@ int main(int argc, char **argv) {
   };
   qlow::CompileOptions options;
   options.modelPath = modelPath;
+  if (batch < 1)
+    return usage("--batch must be at least 1");
+  options.batch = batch;
   options.outputPrefix = output;
   options.function = func;
   options.calibrationPath = calibration;

@@ -27,7 +27,8 @@ namespace qlow {
 enum class EmitKind { All, MLIR, LLVM, Assembly };
 
 struct CompileOptions {
-  std::string modelPath;
+  std::string modelPath; ///< MLIR, or ONNX when it ends in ".onnx"
+  int64_t batch = 1;     ///< ONNX: the size of a dynamic batch dimension
   std::string outputPrefix; ///< OUT: writes OUT.o, OUT.so, OUT.h, ...
   std::string function;     ///< default: the module's only function
   std::string calibrationPath, statsPath;

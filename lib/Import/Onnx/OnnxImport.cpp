@@ -1,0 +1,1432 @@
+//===- OnnxImport.cpp - ONNX models into qlow ops -------------------------===//
+//
+// This file is compiled with C++ exceptions (libonnx and protobuf throw; the
+// rest of qlow is built like LLVM, without them). Inside, an import error is
+// an `ImportError` exception; `importOnnxModelFromBuffer` catches it, and
+// every exception from libonnx, and turns them into MLIR diagnostics. Nothing
+// is thrown from inside an MLIR/LLVM callback, so no exception crosses a
+// frame compiled without them.
+//
+// Layout: ONNX is NCHW, qlow's convolutions and pools are NHWC. Every tensor
+// is tracked in up to two forms, its ONNX layout and (rank 4) its NHWC
+// permutation; each form is made (with a qlow.transpose) only when an op
+// needs it, once. Convolutions, pools and batch-norm produce the NHWC form,
+// element-wise ops keep whichever form their operands have, and anything
+// layout-sensitive (reshape, gemm, softmax, the graph outputs) asks for the
+// ONNX form. A chain conv -> relu -> pool -> conv therefore has no transposes
+// in it, and `Flatten` of a [N,C,1,1] tensor reshapes the NHWC form directly
+// (same element order).
+//
+//===----------------------------------------------------------------------===//
+#include "qlow/Import/OnnxImport.h"
+
+#include "Qlow/IR/QlowOps.h"
+#include "qlow/Transforms/Utils.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Tosa/IR/TosaOps.h"
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/BuiltinTypes.h"
+#include "mlir/IR/Diagnostics.h"
+#include "mlir/IR/Verifier.h"
+#include "llvm/ADT/StringMap.h"
+#include "llvm/ADT/StringSet.h"
+#include "llvm/Support/MemoryBuffer.h"
+
+#include <onnx/checker.h>
+#include <onnx/defs/schema.h>
+#include <onnx/onnx_pb.h>
+#include <onnx/shape_inference/implementation.h>
+
+#include <cmath>
+#include <cstring>
+#include <numeric>
+#include <stdexcept>
+
+using namespace mlir;
+using namespace mlir::qlow;
+
+namespace {
+
+constexpr int64_t kMinOpset = 13, kMaxOpset = 17;
+
+/// An import error: the message says what and where (node and op type).
+struct ImportError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+[[noreturn]] void fail(const llvm::Twine &message) {
+  throw ImportError(message.str());
+}
+
+std::string describe(const onnx::NodeProto &node) {
+  std::string name = node.name().empty()
+                         ? (node.output_size() ? node.output(0) : std::string())
+                         : node.name();
+  return "node '" + name + "', op '" + node.op_type() + "'";
+}
+
+const char *dataTypeName(int32_t t) {
+  if (onnx::TensorProto_DataType_IsValid(t))
+    return onnx::TensorProto_DataType_Name(
+               static_cast<onnx::TensorProto_DataType>(t))
+        .c_str();
+  return "unknown";
+}
+
+/// The op types this importer understands (opsets 13 to 17).
+bool isSupportedOpType(llvm::StringRef t) {
+  static const llvm::StringSet<> ops = {
+      "Conv",      "Gemm",        "MatMul",
+      "Add",       "Sub",         "Mul",
+      "Div",       "Relu",        "Clip",
+      "LeakyRelu", "Sigmoid",     "Tanh",
+      "HardSigmoid", "HardSwish", "Erf",
+      "MaxPool",   "AveragePool", "GlobalAveragePool",
+      "Flatten",   "Reshape",     "Transpose",
+      "Squeeze",   "Unsqueeze",   "Concat",
+      "Softmax",   "BatchNormalization", "LayerNormalization",
+      "Constant",  "Identity",    "Cast",
+      "Dropout"};
+  return ops.contains(t);
+}
+
+//===----------------------------------------------------------------------===//
+// Tensors
+//===----------------------------------------------------------------------===//
+
+/// ONNX dims -> NHWC dims for a rank-4 shape.
+SmallVector<int64_t> toNHWC(ArrayRef<int64_t> s) {
+  return {s[0], s[2], s[3], s[1]};
+}
+
+constexpr int64_t kToNHWC[] = {0, 2, 3, 1};
+constexpr int64_t kToNCHW[] = {0, 3, 1, 2};
+
+/// True when the NHWC and the NCHW form of a rank-4 shape hold their elements
+/// in the same order (C == 1 or H*W == 1), so a reshape may use either.
+bool sameOrder(ArrayRef<int64_t> s) {
+  return s.size() == 4 && (s[1] == 1 || s[2] * s[3] == 1);
+}
+
+/// A DenseElementsAttr from an ONNX TensorProto (float, double, int64,
+/// int32, bool; raw or typed data).
+DenseElementsAttr tensorToAttr(const onnx::TensorProto &t, MLIRContext *ctx) {
+  if (t.data_location() == onnx::TensorProto::EXTERNAL)
+    fail("tensor '" + t.name() +
+         "' uses external data, which qlow does not read");
+  SmallVector<int64_t> shape(t.dims().begin(), t.dims().end());
+  int64_t n = 1;
+  for (int64_t d : shape) {
+    if (d < 0)
+      fail("tensor '" + t.name() + "' has a negative dimension");
+    n *= d;
+  }
+  const std::string &raw = t.raw_data();
+  auto check = [&](size_t have, size_t bytes) {
+    if (have != size_t(n))
+      fail("tensor '" + t.name() + "' holds " + llvm::Twine(have) +
+           " values for " + llvm::Twine(n) + " elements");
+    (void)bytes;
+  };
+  switch (t.data_type()) {
+  case onnx::TensorProto::FLOAT: {
+    std::vector<float> v(n);
+    if (t.has_raw_data()) {
+      check(raw.size() / 4, 4);
+      std::memcpy(v.data(), raw.data(), n * 4);
+    } else {
+      check(t.float_data_size(), 4);
+      std::copy(t.float_data().begin(), t.float_data().end(), v.begin());
+    }
+    return DenseElementsAttr::get(
+        RankedTensorType::get(shape, Float32Type::get(ctx)),
+        llvm::ArrayRef(v));
+  }
+  case onnx::TensorProto::DOUBLE: {
+    std::vector<float> v(n);
+    if (t.has_raw_data()) {
+      check(raw.size() / 8, 8);
+      for (int64_t i = 0; i < n; ++i) {
+        double d;
+        std::memcpy(&d, raw.data() + 8 * i, 8);
+        v[i] = float(d);
+      }
+    } else {
+      check(t.double_data_size(), 8);
+      for (int64_t i = 0; i < n; ++i)
+        v[i] = float(t.double_data(i));
+    }
+    return DenseElementsAttr::get(
+        RankedTensorType::get(shape, Float32Type::get(ctx)),
+        llvm::ArrayRef(v));
+  }
+  case onnx::TensorProto::INT64:
+  case onnx::TensorProto::INT32:
+  case onnx::TensorProto::BOOL: {
+    std::vector<int64_t> v(n);
+    int dt = t.data_type();
+    size_t width = dt == onnx::TensorProto::INT64   ? 8
+                   : dt == onnx::TensorProto::INT32 ? 4
+                                                    : 1;
+    if (t.has_raw_data()) {
+      check(raw.size() / width, width);
+      for (int64_t i = 0; i < n; ++i) {
+        if (width == 8) {
+          int64_t x;
+          std::memcpy(&x, raw.data() + 8 * i, 8);
+          v[i] = x;
+        } else if (width == 4) {
+          int32_t x;
+          std::memcpy(&x, raw.data() + 4 * i, 4);
+          v[i] = x;
+        } else {
+          v[i] = raw[i] != 0;
+        }
+      }
+    } else if (dt == onnx::TensorProto::INT64) {
+      check(t.int64_data_size(), 8);
+      std::copy(t.int64_data().begin(), t.int64_data().end(), v.begin());
+    } else {
+      check(t.int32_data_size(), 4);
+      std::copy(t.int32_data().begin(), t.int32_data().end(), v.begin());
+    }
+    return DenseElementsAttr::get(
+        RankedTensorType::get(shape, IntegerType::get(ctx, 64)),
+        llvm::ArrayRef(v));
+  }
+  default:
+    fail("tensor '" + t.name() + "' has element type " +
+         dataTypeName(t.data_type()) +
+         "; qlow reads float, double, int64, int32 and bool constants");
+  }
+}
+
+std::vector<float> floatsOf(DenseElementsAttr a) {
+  std::vector<float> v;
+  for (APFloat f : a.getValues<APFloat>())
+    v.push_back(f.convertToFloat());
+  return v;
+}
+
+/// Permutes a constant: result dim i is input dim perm[i].
+DenseElementsAttr permute(DenseElementsAttr attr, ArrayRef<int64_t> perm) {
+  auto type = cast<RankedTensorType>(attr.getType());
+  ArrayRef<int64_t> in = type.getShape();
+  int64_t rank = in.size();
+  SmallVector<int64_t> out(rank), inStrides(rank, 1);
+  for (int64_t i = rank - 2; i >= 0; --i)
+    inStrides[i] = inStrides[i + 1] * in[i + 1];
+  for (int64_t i = 0; i < rank; ++i)
+    out[i] = in[perm[i]];
+  auto newType = type.clone(out);
+  if (attr.isSplat())
+    return attr.resizeSplat(newType);
+  std::vector<float> src = floatsOf(attr), dst(src.size());
+  SmallVector<int64_t> idx(rank, 0);
+  for (size_t o = 0; o < dst.size(); ++o) {
+    int64_t s = 0;
+    for (int64_t i = 0; i < rank; ++i)
+      s += idx[i] * inStrides[perm[i]];
+    dst[o] = src[s];
+    for (int64_t i = rank - 1; i >= 0; --i) {
+      if (++idx[i] < out[i])
+        break;
+      idx[i] = 0;
+    }
+  }
+  return DenseElementsAttr::get(newType, llvm::ArrayRef(dst));
+}
+
+DenseElementsAttr mapFloats(DenseElementsAttr attr,
+                            llvm::function_ref<float(float)> fn) {
+  std::vector<float> v = floatsOf(attr);
+  for (float &x : v)
+    x = fn(x);
+  return DenseElementsAttr::get(cast<ShapedType>(attr.getType()),
+                                llvm::ArrayRef(v));
+}
+
+/// One ONNX tensor: its value in ONNX layout and/or its NHWC form, or a
+/// constant (initializer, Constant node) not yet materialized.
+struct Tensor {
+  Value onnx, nhwc;
+  DenseElementsAttr constant;
+};
+
+//===----------------------------------------------------------------------===//
+// The importer
+//===----------------------------------------------------------------------===//
+
+class Importer {
+public:
+  Importer(MLIRContext &ctx, onnx::ModelProto &model, StringRef source,
+           const OnnxImportOptions &options)
+      : ctx(ctx), model(model), graph(*model.mutable_graph()),
+        options(options), b(&ctx),
+        fileLoc(FileLineColLoc::get(&ctx, source, 0, 0)) {}
+
+  OwningOpRef<ModuleOp> run();
+
+private:
+  MLIRContext &ctx;
+  onnx::ModelProto &model;
+  onnx::GraphProto &graph;
+  const OnnxImportOptions &options;
+  OpBuilder b;
+  Location fileLoc;
+  Location loc = fileLoc;
+  const onnx::NodeProto *node = nullptr; // the node being imported
+
+  llvm::StringMap<Tensor> tensors;
+  llvm::StringMap<const onnx::TypeProto *> types;
+  llvm::StringSet<> usedNames;
+
+  void checkOpset();
+  void checkOps();
+  void fixInputShapes();
+  void inferShapes();
+  void importNode(const onnx::NodeProto &n);
+
+  // --- errors and attributes -------------------------------------------------
+  [[noreturn]] void nodeError(const llvm::Twine &what) {
+    fail(what + " (" + describe(*node) + ")");
+  }
+  const onnx::AttributeProto *attr(StringRef name) {
+    for (const onnx::AttributeProto &a : node->attribute())
+      if (a.name() == name)
+        return &a;
+    return nullptr;
+  }
+  int64_t intAttr(StringRef name, int64_t dflt) {
+    auto *a = attr(name);
+    return a ? a->i() : dflt;
+  }
+  float floatAttr(StringRef name, float dflt) {
+    auto *a = attr(name);
+    return a ? a->f() : dflt;
+  }
+  std::string stringAttr(StringRef name, StringRef dflt) {
+    auto *a = attr(name);
+    return a ? a->s() : dflt.str();
+  }
+  SmallVector<int64_t> intsAttr(StringRef name, ArrayRef<int64_t> dflt) {
+    auto *a = attr(name);
+    if (!a)
+      return SmallVector<int64_t>(dflt);
+    return SmallVector<int64_t>(a->ints().begin(), a->ints().end());
+  }
+
+  // --- names -----------------------------------------------------------------
+  std::string auxName(StringRef base, StringRef suffix) {
+    std::string name = (base + "_" + suffix).str();
+    for (unsigned i = 1; usedNames.contains(name); ++i)
+      name = (base + "_" + suffix + "_" + llvm::Twine(i)).str();
+    usedNames.insert(name);
+    return name;
+  }
+  StringAttr nameAttr(StringRef name) { return b.getStringAttr(name); }
+
+  // --- types -----------------------------------------------------------------
+  RankedTensorType f32(ArrayRef<int64_t> shape) {
+    return RankedTensorType::get(shape, b.getF32Type());
+  }
+  /// The inferred, static shape of tensor `name` (f32 unless `anyType`).
+  SmallVector<int64_t> shapeOf(StringRef name, bool anyType = false);
+  RankedTensorType typeOf(StringRef name) { return f32(shapeOf(name)); }
+
+  // --- tensors ---------------------------------------------------------------
+  bool has(int i) const {
+    return node->input_size() > i && !node->input(i).empty();
+  }
+  Tensor &tensor(StringRef name) {
+    auto it = tensors.find(name);
+    if (it == tensors.end())
+      nodeError("input '" + name + "' is not defined");
+    return it->second;
+  }
+  DenseElementsAttr constantOf(int i) {
+    return has(i) ? tensor(node->input(i)).constant : DenseElementsAttr();
+  }
+  DenseElementsAttr requireConstant(int i, StringRef what) {
+    DenseElementsAttr c = constantOf(i);
+    if (!c)
+      nodeError(what + " must be a constant (an initializer)");
+    return c;
+  }
+  Value materialize(DenseElementsAttr c) {
+    if (!isa<FloatType>(c.getElementType()))
+      nodeError("an integer tensor is used as data; qlow models compute on "
+                "float32");
+    return arith::ConstantOp::create(b, loc, c);
+  }
+  /// The tensor in ONNX layout.
+  Value onnxValue(StringRef name);
+  /// The rank-4 tensor in NHWC layout.
+  Value nhwcValue(StringRef name);
+  /// True if the tensor exists in NHWC form (not only as a constant).
+  bool hasNHWC(StringRef name) { return bool(tensor(name).nhwc); }
+  /// The value of a rank-preserving (element-wise) op's operand: the NHWC
+  /// form if there is one, else the ONNX form.
+  Value anyLayout(StringRef name, bool &isNHWC) {
+    Tensor &t = tensor(name);
+    isNHWC = bool(t.nhwc);
+    return isNHWC ? t.nhwc : onnxValue(name);
+  }
+  void define(StringRef name, Value v, bool isNHWC) {
+    Tensor t;
+    (isNHWC ? t.nhwc : t.onnx) = v;
+    tensors[name] = t;
+  }
+  void defineOutput(Value v, bool isNHWC) {
+    define(node->output(0), v, isNHWC);
+  }
+  /// `v` (rank r) reshaped to `rank` by prepending 1s (NumPy broadcasting).
+  Value toRank(Value v, int64_t rank, StringRef base);
+  /// A constant broadcast-ready for an op of rank `rank`: leading 1s added,
+  /// permuted to NHWC if `nhwc`.
+  DenseElementsAttr constantForRank(DenseElementsAttr c, int64_t rank,
+                                    bool nhwc);
+
+  /// `v * factor` as a qlow.mul by a broadcast constant, named `name`.
+  Value scaleBy(Value v, float factor, StringRef name) {
+    auto type = cast<RankedTensorType>(v.getType());
+    SmallVector<int64_t> ones(type.getRank(), 1);
+    Value c = arith::ConstantOp::create(
+        b, loc, DenseElementsAttr::get(f32(ones), factor));
+    return MulOp::create(b, loc, type, v, c, FloatAttr(), FloatAttr(),
+                         nameAttr(name));
+  }
+
+  template <typename OpTy> OpTy named(OpTy op, StringRef name) {
+    op->setAttr("name", nameAttr(name));
+    return op;
+  }
+
+  /// Builds a qlow.float_island named `name` with one f32 result of `type`;
+  /// `body` builds its contents and returns the value to yield.
+  Value island(StringRef name, RankedTensorType type,
+               llvm::function_ref<Value()> body);
+  Value tosaConst(ArrayRef<int64_t> shape, float value) {
+    auto type = f32(shape);
+    return tosa::ConstOp::create(b, loc, type,
+                                 DenseElementsAttr::get(type, value));
+  }
+  Value tosaScalar(int64_t rank, float value) {
+    return tosaConst(SmallVector<int64_t>(rank, 1), value);
+  }
+  Value tosaMul(Value x, Value y, Type type) {
+    auto shiftType = RankedTensorType::get({1}, b.getI8Type());
+    Value shift = tosa::ConstOp::create(
+        b, loc, shiftType, DenseElementsAttr::get(shiftType, int8_t(0)));
+    return tosa::MulOp::create(b, loc, type, x, y, shift);
+  }
+
+  // --- ops -------------------------------------------------------------------
+  void importConv();
+  void importGemm();
+  void importMatMul();
+  void importBinary(StringRef opType);
+  void importClamp(std::optional<float> lo, std::optional<float> hi);
+  void importUnaryIsland(StringRef opType);
+  void importPool(bool isMax);
+  void importGlobalAveragePool();
+  void importReshapeLike();
+  void importTranspose();
+  void importConcat();
+  void importSoftmax();
+  void importBatchNorm();
+  void importLayerNorm();
+  void importConstant();
+  void alias();
+
+  /// Pads [top, bottom, left, right] of a 2-D window from pads/auto_pad.
+  SmallVector<int64_t> windowPadding(ArrayRef<int64_t> in,
+                                     ArrayRef<int64_t> kernel,
+                                     ArrayRef<int64_t> strides,
+                                     ArrayRef<int64_t> dilations);
+};
+
+SmallVector<int64_t> Importer::shapeOf(StringRef name, bool anyType) {
+  auto it = types.find(name);
+  std::string what = node ? " (" + describe(*node) + ")" : "";
+  if (it == types.end() || !it->second->has_tensor_type() ||
+      !it->second->tensor_type().has_shape())
+    fail("cannot infer the shape of '" + name + "'" + what);
+  const onnx::TypeProto_Tensor &tt = it->second->tensor_type();
+  if (!anyType && tt.elem_type() != onnx::TensorProto::FLOAT)
+    fail("tensor '" + name + "' has element type " +
+         dataTypeName(tt.elem_type()) +
+         "; qlow imports float32 computations only" + what);
+  SmallVector<int64_t> shape;
+  for (const auto &d : tt.shape().dim()) {
+    if (!d.has_dim_value() || d.dim_value() < 0)
+      fail("cannot infer a static shape for '" + name + "'" + what +
+           (d.has_dim_param() ? " (dimension '" + d.dim_param() + "')"
+                              : std::string()));
+    shape.push_back(d.dim_value());
+  }
+  return shape;
+}
+
+Value Importer::onnxValue(StringRef name) {
+  Tensor &t = tensor(name);
+  if (t.onnx)
+    return t.onnx;
+  if (t.constant) {
+    t.onnx = materialize(t.constant);
+    return t.onnx;
+  }
+  auto type = cast<RankedTensorType>(t.nhwc.getType());
+  ArrayRef<int64_t> s = type.getShape();
+  t.onnx = named(TransposeOp::create(b, loc, f32({s[0], s[3], s[1], s[2]}),
+                                     t.nhwc, kToNCHW, StringAttr()),
+                 auxName(name, "nchw"));
+  return t.onnx;
+}
+
+Value Importer::nhwcValue(StringRef name) {
+  Tensor &t = tensor(name);
+  if (t.nhwc)
+    return t.nhwc;
+  if (t.constant) {
+    if (t.constant.getType().getRank() != 4)
+      nodeError("expects a rank-4 tensor, got '" + name + "'");
+    return materialize(permute(t.constant, kToNHWC));
+  }
+  auto type = cast<RankedTensorType>(t.onnx.getType());
+  if (type.getRank() != 4)
+    nodeError("expects a rank-4 (NCHW) tensor, got '" + name + "' of rank " +
+              llvm::Twine(type.getRank()));
+  t.nhwc = named(TransposeOp::create(b, loc, f32(toNHWC(type.getShape())),
+                                     t.onnx, kToNHWC, StringAttr()),
+                 auxName(name, "nhwc"));
+  return t.nhwc;
+}
+
+Value Importer::toRank(Value v, int64_t rank, StringRef base) {
+  auto type = cast<RankedTensorType>(v.getType());
+  if (type.getRank() == rank)
+    return v;
+  SmallVector<int64_t> shape(rank - type.getRank(), 1);
+  llvm::append_range(shape, type.getShape());
+  return named(ReshapeOp::create(b, loc, f32(shape), v, StringAttr()),
+               auxName(base, "bcast"));
+}
+
+DenseElementsAttr Importer::constantForRank(DenseElementsAttr c, int64_t rank,
+                                            bool nhwc) {
+  auto type = cast<RankedTensorType>(c.getType());
+  if (!isa<FloatType>(type.getElementType()))
+    nodeError("an integer tensor is used as data; qlow models compute on "
+              "float32");
+  if (type.getRank() > rank)
+    nodeError("a constant operand has a higher rank than the result");
+  SmallVector<int64_t> shape(rank - type.getRank(), 1);
+  llvm::append_range(shape, type.getShape());
+  c = c.reshape(type.clone(shape));
+  return nhwc ? permute(c, kToNHWC) : c;
+}
+
+Value Importer::island(StringRef name, RankedTensorType type,
+                       llvm::function_ref<Value()> body) {
+  std::string reason = ("no quantized kernel for " + node->op_type());
+  auto op = FloatIslandOp::create(b, loc, TypeRange{type}, reason,
+                                  nameAttr(name));
+  Block *block = new Block();
+  op.getBody().push_back(block);
+  OpBuilder::InsertionGuard guard(b);
+  b.setInsertionPointToEnd(block);
+  Value result = body();
+  YieldOp::create(b, loc, ValueRange{result});
+  return op.getResult(0);
+}
+
+SmallVector<int64_t> Importer::windowPadding(ArrayRef<int64_t> in,
+                                             ArrayRef<int64_t> kernel,
+                                             ArrayRef<int64_t> strides,
+                                             ArrayRef<int64_t> dilations) {
+  std::string autoPad = stringAttr("auto_pad", "NOTSET");
+  SmallVector<int64_t> pads = intsAttr("pads", {0, 0, 0, 0});
+  if (pads.size() != 4)
+    nodeError("expects 4 pads for a 2-D window, got " +
+              llvm::Twine(pads.size()));
+  if (autoPad == "NOTSET")
+    return {pads[0], pads[2], pads[1], pads[3]};
+  if (autoPad == "VALID")
+    return {0, 0, 0, 0};
+  if (autoPad != "SAME_UPPER" && autoPad != "SAME_LOWER")
+    nodeError("unknown auto_pad '" + autoPad + "'");
+  SmallVector<int64_t> out;
+  for (int i = 0; i < 2; ++i) {
+    int64_t o = (in[i] + strides[i] - 1) / strides[i];
+    int64_t total = std::max<int64_t>(
+        0, (o - 1) * strides[i] + (kernel[i] - 1) * dilations[i] + 1 - in[i]);
+    int64_t small = total / 2, large = total - small;
+    if (autoPad == "SAME_UPPER")
+      out.append({small, large});
+    else
+      out.append({large, small});
+  }
+  return out;
+}
+
+//===----------------------------------------------------------------------===//
+// Checks before building
+//===----------------------------------------------------------------------===//
+
+void Importer::checkOpset() {
+  int64_t opset = -1;
+  for (const onnx::OperatorSetIdProto &o : model.opset_import())
+    if (o.domain().empty() || o.domain() == "ai.onnx")
+      opset = o.version();
+  if (opset < 0)
+    fail("the model imports no default-domain (ai.onnx) opset");
+  if (opset < kMinOpset || opset > kMaxOpset)
+    fail("unsupported ONNX opset " + llvm::Twine(opset) +
+         " (qlow imports opsets " + llvm::Twine(kMinOpset) + " to " +
+         llvm::Twine(kMaxOpset) +
+         "; convert the model with onnx.version_converter)");
+}
+
+void Importer::checkOps() {
+  for (const onnx::NodeProto &n : graph.node()) {
+    std::string name = n.name().empty() && n.output_size() ? n.output(0)
+                                                            : n.name();
+    if (!n.domain().empty() && n.domain() != "ai.onnx")
+      fail("unsupported ONNX op '" + n.domain() + "." + n.op_type() +
+           "' (node '" + name + "')");
+    if (!isSupportedOpType(n.op_type()))
+      fail("unsupported ONNX op '" + n.op_type() + "' (node '" + name + "')");
+  }
+}
+
+/// Fixes a dynamic leading dimension of every graph input to the batch size
+/// and rejects any other dynamic dimension, so that shape inference gives
+/// static shapes throughout.
+void Importer::fixInputShapes() {
+  llvm::StringSet<> initializers;
+  for (const onnx::TensorProto &t : graph.initializer())
+    initializers.insert(t.name());
+  for (onnx::ValueInfoProto &in : *graph.mutable_input()) {
+    if (initializers.contains(in.name()))
+      continue;
+    if (!in.type().has_tensor_type() || !in.type().tensor_type().has_shape())
+      fail("graph input '" + in.name() + "' has no tensor shape");
+    auto *shape = in.mutable_type()->mutable_tensor_type()->mutable_shape();
+    for (int i = 0; i < shape->dim_size(); ++i) {
+      auto *d = shape->mutable_dim(i);
+      if (d->has_dim_value() && d->dim_value() > 0)
+        continue;
+      if (i != 0)
+        fail("graph input '" + in.name() + "' has a dynamic dimension " +
+             llvm::Twine(i) +
+             (d->has_dim_param() ? " ('" + d->dim_param() + "')"
+                                 : std::string()) +
+             "; only the leading (batch) dimension may be dynamic");
+      d->set_dim_value(options.batch);
+    }
+  }
+  // Declared intermediate and output shapes may name the batch symbolically;
+  // inference recomputes them from the fixed inputs.
+  graph.clear_value_info();
+  for (onnx::ValueInfoProto &out : *graph.mutable_output())
+    if (out.type().has_tensor_type())
+      out.mutable_type()->mutable_tensor_type()->clear_shape();
+}
+
+void Importer::inferShapes() {
+  onnx::ShapeInferenceOptions opts(/*check_type=*/true, /*strict_mode=*/1,
+                                   /*data_prop=*/true);
+  onnx::shape_inference::InferShapes(model, onnx::OpSchemaRegistry::Instance(),
+                                     opts);
+  for (const onnx::ValueInfoProto &v : graph.input())
+    types[v.name()] = &v.type();
+  for (const onnx::ValueInfoProto &v : graph.value_info())
+    types[v.name()] = &v.type();
+  for (const onnx::ValueInfoProto &v : graph.output())
+    types[v.name()] = &v.type();
+}
+
+//===----------------------------------------------------------------------===//
+// The module
+//===----------------------------------------------------------------------===//
+
+std::string sanitize(StringRef name) {
+  std::string s;
+  for (char c : name)
+    s += std::isalnum(static_cast<unsigned char>(c)) ? c : '_';
+  if (s.empty())
+    return "main";
+  if (std::isdigit(static_cast<unsigned char>(s[0])))
+    s = "g_" + s;
+  return s;
+}
+
+OwningOpRef<ModuleOp> Importer::run() {
+  checkOpset();
+  checkOps();
+  onnx::checker::check_model(model);
+  fixInputShapes();
+  inferShapes();
+
+  for (const onnx::NodeProto &n : graph.node())
+    for (const std::string &o : n.output())
+      usedNames.insert(o);
+  for (const onnx::ValueInfoProto &v : graph.input())
+    usedNames.insert(v.name());
+
+  for (const onnx::TensorProto &t : graph.initializer()) {
+    Tensor tensor;
+    tensor.constant = tensorToAttr(t, &ctx);
+    tensors[t.name()] = tensor;
+  }
+
+  OwningOpRef<ModuleOp> module = ModuleOp::create(fileLoc);
+  SmallVector<Type> argTypes;
+  SmallVector<std::string> argNames;
+  for (const onnx::ValueInfoProto &in : graph.input()) {
+    if (tensors.count(in.name()))
+      continue; // an initializer listed as an input (IR version < 4)
+    argTypes.push_back(f32(shapeOf(in.name())));
+    argNames.push_back(in.name());
+  }
+  if (argTypes.empty())
+    fail("the graph has no inputs (it computes a constant); qlow compiles "
+         "models with at least one input");
+  b.setInsertionPointToEnd(module->getBody());
+  auto func = func::FuncOp::create(b, fileLoc, sanitize(graph.name()),
+                                   b.getFunctionType(argTypes, {}));
+  Block *entry = func.addEntryBlock();
+  for (auto [i, name] : llvm::enumerate(argNames)) {
+    func.setArgAttr(i, kArgNameAttr, nameAttr(name));
+    define(name, entry->getArgument(i), /*isNHWC=*/false);
+  }
+  b.setInsertionPointToEnd(entry);
+
+  for (const onnx::NodeProto &n : graph.node())
+    importNode(n);
+  node = nullptr;
+  loc = fileLoc;
+
+  SmallVector<Value> results;
+  SmallVector<Type> resultTypes;
+  for (const onnx::ValueInfoProto &out : graph.output()) {
+    RankedTensorType type = f32(shapeOf(out.name()));
+    Value v = onnxValue(out.name());
+    if (v.getType() != type)
+      fail("graph output '" + out.name() +
+           "' does not have its inferred shape");
+    results.push_back(v);
+    resultTypes.push_back(type);
+  }
+  func::ReturnOp::create(b, fileLoc, results);
+  func.setType(b.getFunctionType(argTypes, resultTypes));
+  for (auto [i, out] : llvm::enumerate(graph.output()))
+    func.setResultAttr(i, kArgNameAttr, nameAttr(out.name()));
+  return module;
+}
+
+void Importer::importNode(const onnx::NodeProto &n) {
+  node = &n;
+  std::string locName = n.name().empty() && n.output_size() ? n.output(0)
+                                                             : n.name();
+  loc = NameLoc::get(b.getStringAttr(locName), fileLoc);
+  StringRef op = n.op_type();
+  if (n.output_size() < 1 || n.output(0).empty())
+    nodeError("the node has no output");
+  // Only the first output is imported; the optional others must be unused.
+  for (int i = 1; i < n.output_size(); ++i)
+    if (!n.output(i).empty() && op != "Dropout")
+      nodeError("output " + llvm::Twine(i) + " ('" + n.output(i) +
+                "') is not supported");
+
+  if (op == "Conv")
+    return importConv();
+  if (op == "Gemm")
+    return importGemm();
+  if (op == "MatMul")
+    return importMatMul();
+  if (op == "Add" || op == "Sub" || op == "Mul" || op == "Div")
+    return importBinary(op);
+  if (op == "Relu")
+    return importClamp(0.0f, std::nullopt);
+  if (op == "Clip") {
+    std::optional<float> lo, hi;
+    if (has(1))
+      lo = floatsOf(requireConstant(1, "the minimum of Clip"))[0];
+    if (has(2))
+      hi = floatsOf(requireConstant(2, "the maximum of Clip"))[0];
+    return importClamp(lo, hi);
+  }
+  if (op == "LeakyRelu" || op == "Sigmoid" || op == "Tanh" ||
+      op == "HardSigmoid" || op == "HardSwish" || op == "Erf")
+    return importUnaryIsland(op);
+  if (op == "MaxPool" || op == "AveragePool")
+    return importPool(op == "MaxPool");
+  if (op == "GlobalAveragePool")
+    return importGlobalAveragePool();
+  if (op == "Flatten" || op == "Reshape" || op == "Squeeze" ||
+      op == "Unsqueeze")
+    return importReshapeLike();
+  if (op == "Transpose")
+    return importTranspose();
+  if (op == "Concat")
+    return importConcat();
+  if (op == "Softmax")
+    return importSoftmax();
+  if (op == "BatchNormalization")
+    return importBatchNorm();
+  if (op == "LayerNormalization")
+    return importLayerNorm();
+  if (op == "Constant")
+    return importConstant();
+  if (op == "Identity" || op == "Dropout")
+    return alias();
+  if (op == "Cast") {
+    int64_t to = intAttr("to", 0);
+    const onnx::TypeProto *from = types.lookup(n.input(0));
+    if (to != onnx::TensorProto::FLOAT || !from ||
+        from->tensor_type().elem_type() != onnx::TensorProto::FLOAT)
+      nodeError("Cast is supported only from float32 to float32 (to " +
+                llvm::Twine(dataTypeName(int32_t(to))) + ")");
+    return alias();
+  }
+  nodeError("unsupported ONNX op '" + op + "'");
+}
+
+//===----------------------------------------------------------------------===//
+// Ops
+//===----------------------------------------------------------------------===//
+
+void Importer::alias() {
+  if (node->op_type() == "Dropout") {
+    if (node->output_size() > 1 && !node->output(1).empty())
+      nodeError("the mask output of Dropout is not supported");
+    if (intAttr("training_mode", 0) != 0 || has(2))
+      nodeError("Dropout in training mode is not supported");
+  }
+  tensors[node->output(0)] = tensor(node->input(0));
+}
+
+void Importer::importConstant() {
+  DenseElementsAttr value;
+  if (auto *a = attr("value")) {
+    value = tensorToAttr(a->t(), &ctx);
+  } else if (auto *a = attr("value_float")) {
+    value = DenseElementsAttr::get(f32({}), a->f());
+  } else if (auto *a = attr("value_floats")) {
+    std::vector<float> v(a->floats().begin(), a->floats().end());
+    value = DenseElementsAttr::get(f32({int64_t(v.size())}), llvm::ArrayRef(v));
+  } else if (auto *a = attr("value_int")) {
+    value = DenseElementsAttr::get(RankedTensorType::get({}, b.getI64Type()),
+                                   int64_t(a->i()));
+  } else if (auto *a = attr("value_ints")) {
+    std::vector<int64_t> v(a->ints().begin(), a->ints().end());
+    value = DenseElementsAttr::get(
+        RankedTensorType::get({int64_t(v.size())}, b.getI64Type()),
+        llvm::ArrayRef(v));
+  } else {
+    nodeError("only tensor, float and int constants are supported");
+  }
+  Tensor t;
+  t.constant = value;
+  tensors[node->output(0)] = t;
+}
+
+void Importer::importConv() {
+  const std::string &x = node->input(0), &out = node->output(0);
+  SmallVector<int64_t> inShape = shapeOf(x), outShape = shapeOf(out);
+  if (inShape.size() != 4)
+    nodeError("only 2-D convolutions (NCHW inputs) are supported, got rank " +
+              llvm::Twine(inShape.size()));
+  DenseElementsAttr w = requireConstant(1, "the weights of Conv");
+  ArrayRef<int64_t> ws = w.getType().getShape();
+  int64_t groups = intAttr("group", 1);
+  SmallVector<int64_t> strides = intsAttr("strides", {1, 1});
+  SmallVector<int64_t> dilations = intsAttr("dilations", {1, 1});
+  SmallVector<int64_t> kernel = intsAttr("kernel_shape", {ws[2], ws[3]});
+  if (strides.size() != 2 || dilations.size() != 2 || kernel.size() != 2 ||
+      kernel[0] != ws[2] || kernel[1] != ws[3])
+    nodeError("kernel_shape, strides and dilations must have 2 entries that "
+              "match the weights");
+  SmallVector<int64_t> padding =
+      windowPadding({inShape[2], inShape[3]}, kernel, strides, dilations);
+  Value input = nhwcValue(x);
+  Value filter = arith::ConstantOp::create(b, loc, permute(w, kToNHWC));
+  Value bias;
+  if (has(2)) {
+    DenseElementsAttr bc = requireConstant(2, "the bias of Conv");
+    bias = materialize(bc);
+  }
+  auto conv = Conv2DOp::create(b, loc, f32(toNHWC(outShape)), input, filter,
+                               bias, strides, padding, dilations, groups,
+                               FloatAttr(), FloatAttr(), nameAttr(out));
+  defineOutput(conv, /*isNHWC=*/true);
+}
+
+void Importer::importGemm() {
+  const std::string &out = node->output(0);
+  SmallVector<int64_t> outShape = shapeOf(out);
+  float alpha = floatAttr("alpha", 1.0f), beta = floatAttr("beta", 1.0f);
+  bool transA = intAttr("transA", 0), transB = intAttr("transB", 0);
+  Value a = onnxValue(node->input(0));
+  if (transA) {
+    auto at = cast<RankedTensorType>(a.getType());
+    a = named(TransposeOp::create(
+                  b, loc, f32({at.getDimSize(1), at.getDimSize(0)}), a,
+                  ArrayRef<int64_t>{1, 0}, StringAttr()),
+              auxName(out, "a_t"));
+  }
+  Value rhs;
+  if (DenseElementsAttr bc = constantOf(1)) {
+    if (transB)
+      bc = permute(bc, {1, 0});
+    if (alpha != 1.0f)
+      bc = mapFloats(bc, [&](float v) { return v * alpha; });
+    rhs = materialize(bc);
+  } else {
+    rhs = onnxValue(node->input(1));
+    if (transB) {
+      auto bt = cast<RankedTensorType>(rhs.getType());
+      rhs = named(TransposeOp::create(
+                      b, loc, f32({bt.getDimSize(1), bt.getDimSize(0)}), rhs,
+                      ArrayRef<int64_t>{1, 0}, StringAttr()),
+                  auxName(out, "b_t"));
+    }
+  }
+  int64_t n = outShape[1];
+  Value bias, addAfter;
+  if (has(2) && beta != 0.0f) {
+    if (DenseElementsAttr c = constantOf(2)) {
+      c = mapFloats(c, [&](float v) { return v * beta; });
+      auto ct = c.getType();
+      if (ct.getNumElements() == n &&
+          (ct.getRank() == 1 || (ct.getRank() == 2 && ct.getDimSize(0) == 1)))
+        bias = materialize(c.reshape(f32({n})));
+      else if (ct.getNumElements() == 1)
+        bias = materialize(DenseElementsAttr::get(f32({n}), floatsOf(c)[0]));
+      else
+        addAfter = materialize(constantForRank(c, 2, false));
+    } else {
+      addAfter = toRank(onnxValue(node->input(2)), 2, out);
+      if (beta != 1.0f)
+        addAfter = scaleBy(addAfter, beta, auxName(out, "beta_c"));
+    }
+  }
+  // alpha with a run-time B scales the product (before the bias).
+  bool scale = alpha != 1.0f && !constantOf(1);
+  if (scale && bias) {
+    addAfter = toRank(bias, 2, out);
+    bias = Value();
+  }
+  std::string mmName = addAfter || scale ? auxName(out, "matmul") : out;
+  Value result = MatmulOp::create(b, loc, f32(outShape), a, rhs, bias,
+                                  FloatAttr(), FloatAttr(), nameAttr(mmName));
+  if (scale)
+    result = scaleBy(result, alpha,
+                     addAfter ? auxName(out, "alpha_ab") : out);
+  if (addAfter)
+    result = AddOp::create(b, loc, f32(outShape), result, addAfter,
+                           FloatAttr(), FloatAttr(), nameAttr(out));
+  defineOutput(result, false);
+}
+
+void Importer::importMatMul() {
+  const std::string &out = node->output(0);
+  SmallVector<int64_t> outShape = shapeOf(out);
+  SmallVector<int64_t> as = shapeOf(node->input(0));
+  DenseElementsAttr bc = constantOf(1);
+  SmallVector<int64_t> bs =
+      bc ? SmallVector<int64_t>(bc.getType().getShape())
+         : shapeOf(node->input(1));
+  if (as.size() < 2 || bs.size() < 2)
+    nodeError("MatMul with a rank-1 operand is not supported");
+  Value a = onnxValue(node->input(0));
+  if (bs.size() == 2) {
+    Value rhs = bc ? materialize(bc) : onnxValue(node->input(1));
+    if (as.size() <= 3) {
+      defineOutput(MatmulOp::create(b, loc, f32(outShape), a, rhs, Value(),
+                                    FloatAttr(), FloatAttr(), nameAttr(out)),
+                   false);
+      return;
+    }
+    // [..., M, K] x [K, N]: as [prod(...), M, K] x [K, N].
+    int64_t batch = 1;
+    for (size_t i = 0; i + 2 < as.size(); ++i)
+      batch *= as[i];
+    int64_t m = as[as.size() - 2], k = as.back(), nn = bs.back();
+    Value a3 = named(ReshapeOp::create(b, loc, f32({batch, m, k}), a,
+                                       StringAttr()),
+                     auxName(out, "lhs3d"));
+    Value mm = MatmulOp::create(b, loc, f32({batch, m, nn}), a3, rhs, Value(),
+                                FloatAttr(), FloatAttr(),
+                                nameAttr(auxName(out, "matmul")));
+    defineOutput(named(ReshapeOp::create(b, loc, f32(outShape), mm,
+                                         StringAttr()),
+                       out),
+                 false);
+    return;
+  }
+  if (as.size() == bs.size() &&
+      llvm::equal(ArrayRef(as).drop_back(2), ArrayRef(bs).drop_back(2))) {
+    Value rhs = bc ? materialize(bc) : onnxValue(node->input(1));
+    if (as.size() == 3) {
+      defineOutput(MatmulOp::create(b, loc, f32(outShape), a, rhs, Value(),
+                                    FloatAttr(), FloatAttr(), nameAttr(out)),
+                   false);
+      return;
+    }
+    // [...,M,K] x [...,K,N] with equal batch dimensions: as rank 3.
+    int64_t batch = 1;
+    for (size_t i = 0; i + 2 < as.size(); ++i)
+      batch *= as[i];
+    int64_t m = as[as.size() - 2], k = as.back(), nn = bs.back();
+    Value a3 = named(ReshapeOp::create(b, loc, f32({batch, m, k}), a,
+                                       StringAttr()),
+                     auxName(out, "lhs3d"));
+    Value b3 = named(ReshapeOp::create(b, loc, f32({batch, k, nn}), rhs,
+                                       StringAttr()),
+                     auxName(out, "rhs3d"));
+    Value mm = MatmulOp::create(b, loc, f32({batch, m, nn}), a3, b3, Value(),
+                                FloatAttr(), FloatAttr(),
+                                nameAttr(auxName(out, "matmul")));
+    defineOutput(named(ReshapeOp::create(b, loc, f32(outShape), mm,
+                                         StringAttr()),
+                       out),
+                 false);
+    return;
+  }
+  nodeError("MatMul supports [...,M,K]x[K,N] and [...,M,K]x[...,K,N] with "
+            "equal batch dimensions (no batch broadcasting)");
+}
+
+void Importer::importBinary(StringRef opType) {
+  const std::string &out = node->output(0);
+  SmallVector<int64_t> outShape = shapeOf(out);
+  int64_t rank = outShape.size();
+  const std::string &lhsName = node->input(0), &rhsName = node->input(1);
+  Tensor &lt = tensor(lhsName), &rt = tensor(rhsName);
+  // NHWC when an operand has that form and the other can follow it.
+  auto follows = [&](Tensor &t) { return t.nhwc || t.constant; };
+  bool nhwc = rank == 4 && (lt.nhwc || rt.nhwc) && follows(lt) && follows(rt);
+  RankedTensorType type = f32(nhwc ? toNHWC(outShape) : outShape);
+
+  // The rhs constant may be rewritten (Sub: negated, Div: inverted).
+  DenseElementsAttr rc = rt.constant;
+  if (rc && opType == "Sub")
+    rc = mapFloats(constantForRank(rc, rank, false),
+                   [](float v) { return -v; });
+  if (rc && opType == "Div")
+    rc = mapFloats(constantForRank(rc, rank, false),
+                   [](float v) { return 1.0f / v; });
+  auto operand = [&](StringRef name, DenseElementsAttr c) -> Value {
+    if (c)
+      return materialize(constantForRank(c, rank, nhwc));
+    Value v = nhwc ? nhwcValue(name) : onnxValue(name);
+    return toRank(v, rank, name);
+  };
+  Value lhs = operand(lhsName, lt.constant);
+  Value rhs = operand(rhsName, rc);
+  Value result;
+  if (opType == "Add" || (opType == "Sub" && rc))
+    result = AddOp::create(b, loc, type, lhs, rhs, FloatAttr(), FloatAttr(),
+                           nameAttr(out));
+  else if (opType == "Mul" || (opType == "Div" && rc))
+    result = MulOp::create(b, loc, type, lhs, rhs, FloatAttr(), FloatAttr(),
+                           nameAttr(out));
+  else if (opType == "Sub") {
+    // a - b = a + (-1 * b)
+    SmallVector<int64_t> ones(rank, 1);
+    Value minusOne = arith::ConstantOp::create(
+        b, loc, DenseElementsAttr::get(f32(ones), -1.0f));
+    Value neg = MulOp::create(b, loc, cast<RankedTensorType>(rhs.getType()),
+                              rhs, minusOne, FloatAttr(), FloatAttr(),
+                              nameAttr(auxName(out, "neg")));
+    result = AddOp::create(b, loc, type, lhs, neg, FloatAttr(), FloatAttr(),
+                           nameAttr(out));
+  } else {
+    // Div by a run-time tensor: a * reciprocal(b) in float.
+    result = island(out, type, [&]() -> Value {
+      Value r = tosa::ReciprocalOp::create(b, loc, rhs.getType(), rhs);
+      return tosaMul(lhs, r, type);
+    });
+  }
+  defineOutput(result, nhwc);
+}
+
+void Importer::importClamp(std::optional<float> lo, std::optional<float> hi) {
+  bool nhwc;
+  Value x = anyLayout(node->input(0), nhwc);
+  auto toAttr = [&](std::optional<float> v) {
+    return v && std::isfinite(*v) ? b.getF32FloatAttr(*v) : FloatAttr();
+  };
+  if (lo && hi && *lo > *hi)
+    nodeError("the minimum is greater than the maximum");
+  defineOutput(ClampOp::create(b, loc, x.getType(), x, toAttr(lo), toAttr(hi),
+                               nameAttr(node->output(0))),
+               nhwc);
+}
+
+void Importer::importUnaryIsland(StringRef op) {
+  bool nhwc;
+  Value x = anyLayout(node->input(0), nhwc);
+  auto type = cast<RankedTensorType>(x.getType());
+  int64_t rank = type.getRank();
+  Value result = island(node->output(0), type, [&]() -> Value {
+    if (op == "Sigmoid")
+      return tosa::SigmoidOp::create(b, loc, type, x);
+    if (op == "Tanh")
+      return tosa::TanhOp::create(b, loc, type, x);
+    if (op == "Erf")
+      return tosa::ErfOp::create(b, loc, type, x);
+    if (op == "LeakyRelu") {
+      // max(x, 0) + alpha * min(x, 0)
+      float alpha = floatAttr("alpha", 0.01f);
+      Value zero = tosaScalar(rank, 0.0f);
+      Value pos = tosa::MaximumOp::create(b, loc, type, x, zero);
+      Value neg = tosa::MinimumOp::create(b, loc, type, x, zero);
+      Value scaled = tosaMul(neg, tosaScalar(rank, alpha), type);
+      return tosa::AddOp::create(b, loc, type, pos, scaled);
+    }
+    // HardSigmoid: clamp(alpha * x + beta, 0, 1); HardSwish: x * that with
+    // alpha = 1/6, beta = 1/2.
+    bool swish = op == "HardSwish";
+    float alpha = swish ? 1.0f / 6.0f : floatAttr("alpha", 0.2f);
+    float beta = swish ? 0.5f : floatAttr("beta", 0.5f);
+    Value ax = tosaMul(x, tosaScalar(rank, alpha), type);
+    Value axb = tosa::AddOp::create(b, loc, type, ax, tosaScalar(rank, beta));
+    Value hs = tosa::ClampOp::create(b, loc, type, axb,
+                                     b.getF32FloatAttr(0.0f),
+                                     b.getF32FloatAttr(1.0f));
+    return swish ? tosaMul(x, hs, type) : hs;
+  });
+  defineOutput(result, nhwc);
+}
+
+void Importer::importPool(bool isMax) {
+  const std::string &x = node->input(0), &out = node->output(0);
+  SmallVector<int64_t> inShape = shapeOf(x), outShape = shapeOf(out);
+  if (inShape.size() != 4)
+    nodeError("only 2-D pooling (NCHW inputs) is supported");
+  SmallVector<int64_t> kernel = intsAttr("kernel_shape", {});
+  SmallVector<int64_t> strides = intsAttr("strides", {1, 1});
+  SmallVector<int64_t> dilations = intsAttr("dilations", {1, 1});
+  if (kernel.size() != 2 || strides.size() != 2)
+    nodeError("kernel_shape and strides must have 2 entries");
+  if (dilations != SmallVector<int64_t>{1, 1})
+    nodeError("dilated pooling is not supported");
+  if (intAttr("storage_order", 0) != 0)
+    nodeError("storage_order = 1 is not supported");
+  SmallVector<int64_t> padding =
+      windowPadding({inShape[2], inShape[3]}, kernel, strides, dilations);
+  // ceil_mode: extra padding at the end makes the last partial window.
+  int64_t extra[2];
+  for (int i = 0; i < 2; ++i) {
+    int64_t covered = inShape[2 + i] + padding[2 * i] + padding[2 * i + 1];
+    extra[i] = std::max<int64_t>(
+        0, (outShape[2 + i] - 1) * strides[i] + kernel[i] - covered);
+    padding[2 * i + 1] += extra[i];
+  }
+  bool countPad = intAttr("count_include_pad", 0) != 0;
+  bool padded = llvm::any_of(padding, [](int64_t p) { return p != 0; });
+  Value input = nhwcValue(x);
+  RankedTensorType type = f32(toNHWC(outShape));
+  Value result;
+  if (!isMax && countPad && padded) {
+    // Padding counts as zeros: a depthwise convolution with weights
+    // 1/(kh*kw) over the zero-padded input.
+    if (extra[0] || extra[1])
+      nodeError("ceil_mode with count_include_pad = 1 is not supported");
+    int64_t c = inShape[1];
+    auto wType = f32({c, kernel[0], kernel[1], 1});
+    Value w = arith::ConstantOp::create(
+        b, loc,
+        DenseElementsAttr::get(wType, 1.0f / float(kernel[0] * kernel[1])));
+    result = Conv2DOp::create(b, loc, type, input, w, Value(), strides,
+                              padding, dilations, c, FloatAttr(), FloatAttr(),
+                              nameAttr(out));
+  } else {
+    if (padding[0] >= kernel[0] || padding[1] >= kernel[0] ||
+        padding[2] >= kernel[1] || padding[3] >= kernel[1])
+      nodeError("padding as large as the kernel is not supported");
+    if (isMax)
+      result = MaxPool2DOp::create(b, loc, type, input, kernel, strides,
+                                   padding, nameAttr(out));
+    else
+      result = AvgPool2DOp::create(b, loc, type, input, kernel, strides,
+                                   padding, nameAttr(out));
+  }
+  defineOutput(result, true);
+}
+
+void Importer::importGlobalAveragePool() {
+  const std::string &x = node->input(0), &out = node->output(0);
+  if (shapeOf(x).size() != 4)
+    nodeError("only NCHW (rank 4) inputs are supported");
+  Value input = nhwcValue(x);
+  defineOutput(GlobalAvgPoolOp::create(b, loc, f32(toNHWC(shapeOf(out))),
+                                       input, nameAttr(out)),
+               true);
+}
+
+void Importer::importReshapeLike() {
+  const std::string &x = node->input(0), &out = node->output(0);
+  SmallVector<int64_t> outShape = shapeOf(out);
+  Tensor &t = tensor(x);
+  if (t.constant && !t.onnx && !t.nhwc) {
+    Tensor c;
+    c.constant = t.constant.reshape(
+        RankedTensorType::get(outShape, t.constant.getElementType()));
+    tensors[out] = c;
+    return;
+  }
+  // A [N,C,1,1] (or [N,1,H,W]) tensor has the same element order in NHWC.
+  Value input;
+  if (t.nhwc && !t.onnx && sameOrder(shapeOf(x)))
+    input = t.nhwc;
+  else
+    input = onnxValue(x);
+  defineOutput(ReshapeOp::create(b, loc, f32(outShape), input, nameAttr(out)),
+               false);
+}
+
+void Importer::importTranspose() {
+  const std::string &x = node->input(0), &out = node->output(0);
+  SmallVector<int64_t> inShape = shapeOf(x);
+  int64_t rank = inShape.size();
+  SmallVector<int64_t> rev(llvm::reverse(llvm::seq<int64_t>(0, rank)));
+  SmallVector<int64_t> perm = intsAttr("perm", rev);
+  Tensor &t = tensor(x);
+  if (t.constant && !t.onnx && !t.nhwc) {
+    Tensor c;
+    c.constant = permute(t.constant, perm);
+    tensors[out] = c;
+    return;
+  }
+  // Transposing the NHWC form directly: y[i] = x[perm[i]] = nhwc[P[perm[i]]].
+  if (t.nhwc && !t.onnx && rank == 4) {
+    SmallVector<int64_t> composed;
+    for (int64_t p : perm)
+      composed.push_back(kToNCHW[p]);
+    if (llvm::equal(composed, llvm::seq<int64_t>(0, 4))) {
+      // The ONNX transpose undoes NCHW: the result is the NHWC tensor.
+      tensors[out] = Tensor{t.nhwc, Value(), DenseElementsAttr()};
+      return;
+    }
+    defineOutput(TransposeOp::create(b, loc, f32(shapeOf(out)), t.nhwc,
+                                     composed, nameAttr(out)),
+                 false);
+    return;
+  }
+  defineOutput(TransposeOp::create(b, loc, f32(shapeOf(out)), onnxValue(x),
+                                   perm, nameAttr(out)),
+               false);
+}
+
+void Importer::importConcat() {
+  const std::string &out = node->output(0);
+  SmallVector<int64_t> outShape = shapeOf(out);
+  int64_t rank = outShape.size();
+  int64_t axis = intAttr("axis", 0);
+  if (axis < 0)
+    axis += rank;
+  bool nhwc = rank == 4;
+  bool anyNHWC = false;
+  for (const std::string &in : node->input()) {
+    Tensor &t = tensor(in);
+    nhwc &= bool(t.nhwc) || bool(t.constant);
+    anyNHWC |= bool(t.nhwc);
+  }
+  nhwc &= anyNHWC;
+  SmallVector<Value> inputs;
+  for (const std::string &in : node->input())
+    inputs.push_back(nhwc ? nhwcValue(in) : onnxValue(in));
+  int64_t qaxis = nhwc ? llvm::find(kToNHWC, axis) - std::begin(kToNHWC)
+                       : axis;
+  defineOutput(ConcatOp::create(b, loc,
+                                f32(nhwc ? toNHWC(outShape) : outShape),
+                                inputs, uint64_t(qaxis), nameAttr(out)),
+               nhwc);
+}
+
+void Importer::importSoftmax() {
+  const std::string &out = node->output(0);
+  Value x = onnxValue(node->input(0));
+  auto type = cast<RankedTensorType>(x.getType());
+  int64_t rank = type.getRank();
+  int64_t axis = intAttr("axis", -1);
+  if (axis < 0)
+    axis += rank;
+  SmallVector<int64_t> reduced(type.getShape());
+  reduced[axis] = 1;
+  auto rtype = f32(reduced);
+  defineOutput(island(out, type,
+                      [&]() -> Value {
+                        Value m = tosa::ReduceMaxOp::create(b, loc, rtype, x,
+                                                            uint32_t(axis));
+                        Value d = tosa::SubOp::create(b, loc, type, x, m);
+                        Value e = tosa::ExpOp::create(b, loc, type, d);
+                        Value s = tosa::ReduceSumOp::create(b, loc, rtype, e,
+                                                            uint32_t(axis));
+                        Value r = tosa::ReciprocalOp::create(b, loc, rtype, s);
+                        return tosaMul(e, r, type);
+                      }),
+               false);
+}
+
+void Importer::importBatchNorm() {
+  const std::string &x = node->input(0), &out = node->output(0);
+  if (intAttr("training_mode", 0) != 0)
+    nodeError("training_mode = 1 is not supported (inference only)");
+  SmallVector<int64_t> shape = shapeOf(x);
+  if (shape.size() != 4 && shape.size() != 2)
+    nodeError("BatchNormalization supports [N,C,H,W] and [N,C] inputs");
+  SmallVector<Value> params;
+  for (int i = 1; i <= 4; ++i) {
+    if (DenseElementsAttr c = constantOf(i))
+      params.push_back(materialize(c));
+    else
+      params.push_back(onnxValue(node->input(i)));
+    if (cast<RankedTensorType>(params.back().getType()).getRank() != 1)
+      nodeError("the parameters must have rank 1");
+  }
+  bool nhwc = shape.size() == 4;
+  Value input = nhwc ? nhwcValue(x) : onnxValue(x);
+  float epsilon = floatAttr("epsilon", 1e-5f);
+  defineOutput(BatchNormOp::create(b, loc, input.getType(), input, params[0],
+                                   params[1], params[2], params[3],
+                                   b.getF32FloatAttr(epsilon), nameAttr(out)),
+               nhwc);
+}
+
+void Importer::importLayerNorm() {
+  const std::string &out = node->output(0);
+  Value x = onnxValue(node->input(0));
+  auto type = cast<RankedTensorType>(x.getType());
+  int64_t rank = type.getRank();
+  int64_t axis = intAttr("axis", -1);
+  if (axis < 0)
+    axis += rank;
+  float epsilon = floatAttr("epsilon", 1e-5f);
+  auto param = [&](int i) -> Value {
+    if (!has(i))
+      return Value();
+    if (DenseElementsAttr c = constantOf(i))
+      return materialize(constantForRank(c, rank, false));
+    return toRank(onnxValue(node->input(i)), rank, node->input(i));
+  };
+  Value scale = param(1), bias = param(2);
+  int64_t count = 1;
+  SmallVector<int64_t> reduced(type.getShape());
+  for (int64_t i = axis; i < rank; ++i) {
+    count *= reduced[i];
+    reduced[i] = 1;
+  }
+  defineOutput(
+      island(out, type,
+             [&]() -> Value {
+               auto sum = [&](Value v) {
+                 SmallVector<int64_t> s(type.getShape());
+                 for (int64_t i = axis; i < rank; ++i) {
+                   s[i] = 1;
+                   v = tosa::ReduceSumOp::create(b, loc, f32(s), v,
+                                                 uint32_t(i));
+                 }
+                 return v;
+               };
+               auto rtype = f32(reduced);
+               Value invN = tosaScalar(rank, 1.0f / float(count));
+               Value mean = tosaMul(sum(x), invN, rtype);
+               Value d = tosa::SubOp::create(b, loc, type, x, mean);
+               Value var = tosaMul(sum(tosaMul(d, d, type)), invN, rtype);
+               Value ve = tosa::AddOp::create(b, loc, rtype, var,
+                                              tosaScalar(rank, epsilon));
+               Value inv = tosa::RsqrtOp::create(b, loc, rtype, ve);
+               Value y = tosaMul(d, inv, type);
+               if (scale)
+                 y = tosaMul(y, scale, type);
+               if (bias)
+                 y = tosa::AddOp::create(b, loc, type, y, bias);
+               return y;
+             }),
+      false);
+}
+
+} // namespace
+
+//===----------------------------------------------------------------------===//
+// Entry points
+//===----------------------------------------------------------------------===//
+
+OwningOpRef<ModuleOp>
+mlir::qlow::importOnnxModelFromBuffer(llvm::StringRef buffer,
+                                      llvm::StringRef sourceName,
+                                      MLIRContext &ctx,
+                                      const OnnxImportOptions &options) {
+  ctx.loadDialect<func::FuncDialect, arith::ArithDialect, tosa::TosaDialect,
+                  QlowDialect>();
+  Location fileLoc = FileLineColLoc::get(&ctx, sourceName, 0, 0);
+  if (options.batch < 1) {
+    emitError(fileLoc) << "the batch size must be at least 1, got "
+                       << options.batch;
+    return nullptr;
+  }
+  try {
+    onnx::ModelProto model;
+    if (buffer.size() > size_t(INT32_MAX) ||
+        !model.ParseFromArray(buffer.data(), int(buffer.size()))) {
+      emitError(fileLoc) << "'" << sourceName
+                         << "' is not a valid ONNX model (it does not parse "
+                            "as an ONNX ModelProto; truncated or corrupt?)";
+      return nullptr;
+    }
+    if (!model.has_graph() || model.ir_version() <= 0) {
+      emitError(fileLoc) << "'" << sourceName
+                         << "' is not a valid ONNX model (no graph or IR "
+                            "version; truncated or corrupt?)";
+      return nullptr;
+    }
+    Importer importer(ctx, model, sourceName, options);
+    OwningOpRef<ModuleOp> module = importer.run();
+    if (failed(verify(*module)))
+      return nullptr;
+    return module;
+  } catch (const ImportError &e) {
+    emitError(fileLoc) << e.what();
+  } catch (const onnx::checker::ValidationError &e) {
+    emitError(fileLoc) << "invalid ONNX model: " << e.what();
+  } catch (const onnx::InferenceError &e) {
+    emitError(fileLoc) << "ONNX shape inference failed: " << e.what();
+  } catch (const std::exception &e) {
+    emitError(fileLoc) << "cannot import the ONNX model: " << e.what();
+  } catch (...) {
+    emitError(fileLoc) << "cannot import the ONNX model: unknown error";
+  }
+  return nullptr;
+}
+
+OwningOpRef<ModuleOp>
+mlir::qlow::importOnnxModel(llvm::StringRef path, MLIRContext &ctx,
+                            const OnnxImportOptions &options) {
+  auto file = llvm::MemoryBuffer::getFile(path, /*IsText=*/false,
+                                          /*RequiresNullTerminator=*/false);
+  if (!file) {
+    emitError(FileLineColLoc::get(&ctx, path, 0, 0))
+        << "cannot read the ONNX model '" << path
+        << "': " << file.getError().message();
+    return nullptr;
+  }
+  return importOnnxModelFromBuffer((*file)->getBuffer(), path, ctx, options);
+}
+
+void mlir::qlow::registerOnnxImportDialects(DialectRegistry &registry) {
+  registry.insert<func::FuncDialect, arith::ArithDialect, tosa::TosaDialect,
+                  QlowDialect>();
+}
+
+bool mlir::qlow::isOnnxModelPath(llvm::StringRef path) {
+  return path.ends_with_insensitive(".onnx");
+}

@@ -1,0 +1,179 @@
+#!/usr/bin/python3
+"""Runs ONNX's node tests (Debian libonnx-testdata) through qlow.
+
+For every test case of an op type qlow imports: import the model
+(qlow-translate --import-onnx), compile it FP32 (qlow-compile --precision
+fp32), run it on each test_data_set_*/input_*.pb (qlow-run) and compare with
+output_*.pb (rtol 1e-3, atol 1e-5 for float; exact for integers). Prints one
+line per case and a table per op: passed / failed / unsupported, with the
+reasons. A case the importer refuses (a clear import error, e.g. a run-time
+shape input or an opset outside 13..17) is "unsupported" with that message;
+anything else that goes wrong is "failed". Exit code 1 if any case failed.
+
+    /usr/bin/python3 scripts/onnx_conformance.py [--build build] [--op Conv ...]
+
+Needs python3-onnx and python3-numpy (scripts/setup.sh installs them).
+"""
+import argparse
+import collections
+import glob
+import os
+import subprocess
+import sys
+import tempfile
+
+import numpy as np
+import onnx
+import onnx.version_converter
+from onnx import numpy_helper
+
+SUPPORTED = [
+    "Conv", "Gemm", "MatMul", "Add", "Sub", "Mul", "Div", "Relu", "Clip",
+    "LeakyRelu", "Sigmoid", "Tanh", "HardSigmoid", "HardSwish", "Erf",
+    "MaxPool", "AveragePool", "GlobalAveragePool", "Flatten", "Reshape",
+    "Transpose", "Squeeze", "Unsqueeze", "Concat", "Softmax",
+    "BatchNormalization", "LayerNormalization", "Constant", "Identity",
+    "Cast", "Dropout",
+]
+ALIASES = {"batchnorm": "BatchNormalization"}
+
+
+def case_op(name, model):
+    """The supported op a test case is about, or None."""
+    key = name[len("test_"):].replace("_", "").lower()
+    present = {n.op_type for n in model.graph.node}
+    best = None
+    for op in SUPPORTED:
+        if key.startswith(op.lower()) and op in present:
+            if best is None or len(op) > len(best):
+                best = op
+    for prefix, op in ALIASES.items():
+        if best is None and key.startswith(prefix) and op in present:
+            best = op
+    return best
+
+
+def run(cmd):
+    p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                       text=True)
+    return p.returncode, p.stdout
+
+
+def first_error(text):
+    for line in text.splitlines():
+        if "error:" in line:
+            return line.split("error:", 1)[1].strip()
+    return text.strip().splitlines()[-1] if text.strip() else "unknown"
+
+
+def check_case(case_dir, tools, tmp):
+    model_path = os.path.join(case_dir, "model.onnx")
+    note = ""
+    model = onnx.load(model_path)
+    opset = max((o.version for o in model.opset_import
+                 if o.domain in ("", "ai.onnx")), default=0)
+    if opset < 13:
+        # qlow imports opsets 13..17 (a clear error otherwise); the older
+        # cases (most Conv and pool tests in onnx 1.12's data) are converted
+        # first, as qlow's error message suggests.
+        try:
+            model = onnx.version_converter.convert_version(model, 13)
+        except Exception as e:
+            return "unsupported", "opset %d: conversion to 13 failed (%s)" % (
+                opset, str(e).splitlines()[0])
+        model_path = os.path.join(tmp, "converted.onnx")
+        onnx.save(model, model_path)
+        note = " (converted from opset %d)" % opset
+    status, reason = check_model(model_path, case_dir, tools, tmp)
+    return status, reason + (note if reason else note.strip())
+
+
+def check_model(model_path, case_dir, tools, tmp):
+    rc, out = run([tools["qlow-translate"], "--import-onnx", model_path,
+                   "-o", os.path.join(tmp, "m.mlir")])
+    if rc:
+        return "unsupported", first_error(out)
+    prefix = os.path.join(tmp, "m")
+    rc, out = run([tools["qlow-compile"], model_path, "--precision", "fp32",
+                   "-o", prefix])
+    if rc:
+        return "failed", "compile: " + first_error(out)
+    model = onnx.load(model_path)
+    inits = {t.name for t in model.graph.initializer}
+    inputs = [i.name for i in model.graph.input if i.name not in inits]
+    outputs = [o.name for o in model.graph.output]
+    for ds in sorted(glob.glob(os.path.join(case_dir, "test_data_set_*"))):
+        args = [tools["qlow-run"], prefix + ".so"]
+        for k, name in enumerate(inputs):
+            t = onnx.TensorProto()
+            with open(os.path.join(ds, "input_%d.pb" % k), "rb") as f:
+                t.ParseFromString(f.read())
+            path = os.path.join(tmp, "in%d.npy" % k)
+            np.save(path, numpy_helper.to_array(t))
+            args += ["--input", "%s=%s" % (name, path)]
+        outdir = os.path.join(tmp, "out_" + os.path.basename(ds))
+        rc, out = run(args + ["--output-dir", outdir])
+        if rc:
+            return "failed", "run: " + first_error(out)
+        for k, name in enumerate(outputs):
+            t = onnx.TensorProto()
+            with open(os.path.join(ds, "output_%d.pb" % k), "rb") as f:
+                t.ParseFromString(f.read())
+            want = numpy_helper.to_array(t)
+            got = np.load(os.path.join(outdir, name + ".npy"))
+            if got.shape != want.shape:
+                return "failed", "output '%s' has shape %s, expected %s" % (
+                    name, got.shape, want.shape)
+            if np.issubdtype(want.dtype, np.floating):
+                ok = np.allclose(got, want, rtol=1e-3, atol=1e-5,
+                                 equal_nan=True)
+            else:
+                ok = np.array_equal(got, want)
+            if not ok:
+                err = np.max(np.abs(got.astype(np.float64) - want))
+                return "failed", "output '%s' differs (max abs error %g)" % (
+                    name, err)
+    return "passed", ""
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--build", default="build")
+    ap.add_argument("--data", default="/usr/share/libonnx-testdata/data/node")
+    ap.add_argument("--op", action="append", help="only these op types")
+    ap.add_argument("-v", "--verbose", action="store_true")
+    args = ap.parse_args()
+    tools = {t: os.path.join(args.build, "bin", t)
+             for t in ("qlow-translate", "qlow-compile", "qlow-run")}
+    results = collections.defaultdict(list)
+    for case_dir in sorted(glob.glob(os.path.join(args.data, "test_*"))):
+        name = os.path.basename(case_dir)
+        try:
+            model = onnx.load(os.path.join(case_dir, "model.onnx"))
+        except Exception:
+            continue
+        op = case_op(name, model)
+        if op is None or (args.op and op not in args.op):
+            continue
+        with tempfile.TemporaryDirectory() as tmp:
+            status, reason = check_case(case_dir, tools, tmp)
+        results[op].append((name, status, reason))
+        if args.verbose or status != "passed":
+            print("%-11s %-55s %s" % (status, name, reason), flush=True)
+
+    print()
+    print("| op | passed | failed | unsupported |")
+    print("|---|---|---|---|")
+    total = collections.Counter()
+    for op in sorted(results):
+        c = collections.Counter(s for _, s, _ in results[op])
+        total.update(c)
+        print("| %s | %d | %d | %d |" % (op, c["passed"], c["failed"],
+                                        c["unsupported"]))
+    print("| total | %d | %d | %d |" % (total["passed"], total["failed"],
+                                       total["unsupported"]))
+    return 1 if total["failed"] else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
