@@ -466,6 +466,9 @@ SmallVector<int64_t> Importer::shapeOf(StringRef name, bool anyType) {
       fail("cannot infer a static shape for '" + name + "'" + what +
            (d.has_dim_param() ? " (dimension '" + d.dim_param() + "')"
                               : std::string()));
+    if (d.dim_value() == 0)
+      fail("tensor '" + name + "' has a zero-sized dimension, which qlow "
+           "does not support" + what);
     shape.push_back(d.dim_value());
   }
   return shape;
