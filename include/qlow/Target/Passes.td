@@ -111,8 +111,12 @@ def QlowX86Vectorize : Pass<"qlow-x86-vectorize", "func::FuncOp"> {
   let options = [
     Option<"vectorBits", "vector-bits", "unsigned", "256",
            "width of a vector register in bits">,
+    Option<"vectorISA", "isa", "std::string", "\"generic\"",
+           "integer dot products: generic | avx2 (vpmaddubsw) | avxvnni "
+           "(vpdpbusd)">,
   ];
   let dependentDialects = ["::mlir::affine::AffineDialect",
+                           "::mlir::LLVM::LLVMDialect",
                            "::mlir::arith::ArithDialect",
                            "::mlir::linalg::LinalgDialect",
                            "::mlir::scf::SCFDialect",
@@ -120,24 +124,51 @@ def QlowX86Vectorize : Pass<"qlow-x86-vectorize", "func::FuncOp"> {
                            "::mlir::vector::VectorDialect"];
 }
 
-def QlowX86OptimizeTransfers
-    : Pass<"qlow-x86-optimize-transfers", "func::FuncOp"> {
-  let summary = "Keep vector accumulators in registers and widen transfers";
+def QlowX86LowerVectors : Pass<"qlow-x86-lower-vectors", "func::FuncOp"> {
+  let summary = "Contraction kernels and vector transfers for x86-64";
   let description = [{
-    Runs after bufferization on the vectorized loop nests of
-    `qlow-x86-vectorize`: reads and writes of the same buffer location that
-    do not change across a loop (a reduction tile's accumulators, across the
-    window loops) become loop-carried vectors
-    (`linalg::hoistRedundantVectorTransfers`), and n-D transfers of
-    contiguous memory become single 1-D loads and stores
-    (`vector::populateFlattenVectorTransferPatterns`).
+    Runs after bufferization (the deallocation pipeline rejects the
+    intrinsic calls it creates) on the vector code of `qlow-x86-vectorize`:
+
+    * reads and writes of a buffer location that do not change across a
+      loop become loop-carried vectors
+      (`linalg::hoistRedundantVectorTransfers`), and n-D transfers of
+      contiguous memory single 1-D loads and stores
+      (`vector::populateFlattenVectorTransferPatterns`);
+    * `vector.contract`s are lowered: u8 x s8 -> i32 to x86 byte dot
+      products (`isa=avxvnni`: vpdpbusd; `isa=avx2`: vpmaddubsw + vpmaddwd,
+      with weights provably within [-64, 64] so that nothing saturates);
+      other 8/16-bit integer ones to pairwise multiply-adds that LLVM
+      selects as vpmaddwd (vpdpwssd with VNNI); float ones to outer
+      products (FMAs).
   }];
   let options = [
     Option<"vectorBits", "vector-bits", "unsigned", "256",
            "widest flattened transfer in bits (of its innermost dimension)">,
+    Option<"vectorISA", "isa", "std::string", "\"generic\"",
+           "integer dot products: generic | avx2 | avxvnni">,
   ];
-  let dependentDialects = ["::mlir::memref::MemRefDialect",
+  let dependentDialects = ["::mlir::LLVM::LLVMDialect",
+                           "::mlir::memref::MemRefDialect",
                            "::mlir::vector::VectorDialect"];
+}
+
+def QlowPromoteSmallBuffers
+    : Pass<"qlow-promote-small-buffers", "func::FuncOp"> {
+  let summary = "Allocate a function's small temporaries on the stack";
+  let description = [{
+    After bufferization, before the deallocation pipeline: `memref.alloc`s
+    of static shape in a function's entry block (executed once per call,
+    never in a loop) become `memref.alloca`s, in program order, while their
+    total size stays within `max-bytes`. A model's temporaries then cost no
+    malloc/free per call; larger ones stay on the heap, so deep models do
+    not overflow the caller's stack.
+  }];
+  let options = [
+    Option<"maxBytes", "max-bytes", "int64_t", "65536",
+           "stack bytes a function may use for promoted buffers">,
+  ];
+  let dependentDialects = ["::mlir::memref::MemRefDialect"];
 }
 
 #endif // QLOW_TARGET_PASSES

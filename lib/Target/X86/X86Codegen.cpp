@@ -108,6 +108,28 @@ std::string mlir::qlow::resolveCPU(const X86TargetOptions &options) {
   return options.cpu;
 }
 
+std::string mlir::qlow::selectX86VectorISA(const X86TargetOptions &options) {
+  initializeX86Target();
+  llvm::Triple triple(llvm::Triple::normalize(options.triple));
+  std::string error;
+  const llvm::Target *target =
+      llvm::TargetRegistry::lookupTarget(triple, error);
+  if (!target)
+    return "generic";
+  std::string cpu = resolveCPU(options);
+  std::unique_ptr<llvm::MCSubtargetInfo> sti(
+      target->createMCSubtargetInfo(triple, cpu, resolveFeatures(options)));
+  if (!sti || !sti->isCPUStringValid(cpu))
+    return "generic";
+  if (sti->checkFeatures("+avx2") &&
+      (sti->checkFeatures("+avxvnni") ||
+       (sti->checkFeatures("+avx512vnni") && sti->checkFeatures("+avx512vl"))))
+    return "avxvnni";
+  if (sti->checkFeatures("+avx2"))
+    return "avx2";
+  return "generic";
+}
+
 llvm::Expected<std::unique_ptr<llvm::TargetMachine>>
 mlir::qlow::createX86TargetMachine(const X86TargetOptions &options) {
   initializeX86Target();

@@ -22,7 +22,7 @@ namespace {
 /// One-shot bufferization across function boundaries with identity layouts;
 /// results become caller-provided out-parameters (the allocation of a result
 /// is replaced by the out-parameter itself), and every temporary is freed.
-void addBufferization(OpPassManager &pm) {
+void addBufferization(OpPassManager &pm, bool optimize) {
   bufferization::OneShotBufferizePassOptions bufferize;
   bufferize.bufferizeFunctionBoundaries = true;
   bufferize.functionBoundaryTypeConversion =
@@ -33,13 +33,21 @@ void addBufferization(OpPassManager &pm) {
   outParams.modifyPublicFunctions = true;
   pm.addPass(createQlowDistinctResultBuffers());
   pm.addPass(bufferization::createBufferResultsToOutParamsPass(outParams));
+  if (optimize)
+    pm.addNestedPass<func::FuncOp>(createQlowPromoteSmallBuffers());
   bufferization::buildBufferDeallocationPipeline(pm);
+  // In-place insertions leave copies between identical subviews: CSE makes
+  // them self-copies, which canonicalization deletes.
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createCSEPass());
   pm.addPass(createCanonicalizerPass());
 }
 
-void addLowerToLLVM(OpPassManager &pm, bool optimize) {
+void addLowerToLLVM(OpPassManager &pm, bool optimize, StringRef isa) {
   if (optimize) {
-    pm.addNestedPass<func::FuncOp>(createQlowX86OptimizeTransfers());
+    QlowX86LowerVectorsOptions lowerVectors;
+    lowerVectors.vectorISA = isa.str();
+    pm.addNestedPass<func::FuncOp>(createQlowX86LowerVectors(lowerVectors));
     pm.addPass(createCanonicalizerPass());
     pm.addPass(createCSEPass());
   }
@@ -72,6 +80,11 @@ void addLowerToLLVM(OpPassManager &pm, bool optimize) {
 
 void mlir::qlow::buildQlowX86LoweringPipeline(
     OpPassManager &pm, const X86LoweringOptions &options) {
+  X86TargetOptions target;
+  target.cpu = options.cpu;
+  target.features = options.features;
+  std::string isa = selectX86VectorISA(target);
+
   QlowRecordInterfaceOptions record;
   record.func = options.func;
   pm.addPass(createQlowRecordInterface(record));
@@ -80,6 +93,7 @@ void mlir::qlow::buildQlowX86LoweringPipeline(
   pm.addPass(createCSEPass());
   if (options.optimize) {
     QlowX86VectorizeOptions vectorize;
+    vectorize.vectorISA = isa;
     pm.addNestedPass<func::FuncOp>(createQlowX86Vectorize(vectorize));
     pm.addPass(createCanonicalizerPass());
     pm.addPass(createCSEPass());
@@ -88,8 +102,8 @@ void mlir::qlow::buildQlowX86LoweringPipeline(
     pm.addPass(bufferization::createEmptyTensorEliminationPass());
   }
 
-  addBufferization(pm);
-  addLowerToLLVM(pm, options.optimize);
+  addBufferization(pm, options.optimize);
+  addLowerToLLVM(pm, options.optimize, isa);
 
   QlowEmitEntryPointOptions entry;
   entry.func = options.func;

@@ -2,9 +2,34 @@
 #ifndef QLOW_LIB_TARGET_X86_X86TRANSFORMS_H
 #define QLOW_LIB_TARGET_X86_X86TRANSFORMS_H
 
+#include "mlir/IR/PatternMatch.h"
+
+#include <cstdint>
+
 namespace mlir {
 class Operation;
+namespace func {
+class FuncOp;
+} // namespace func
 namespace qlow::x86 {
+
+/// Contractions of signed 8-bit activations with constant signed 8-bit
+/// weights of magnitude at most `maxWeightMagnitude` are rewritten over
+/// unsigned activations (x ^ 0x80) with the correction folded into their
+/// initial value (see UnsignedActivations.cpp).
+void shiftToUnsignedActivations(func::FuncOp fn, int64_t maxWeightMagnitude);
+
+/// vector.contract of zero-extended u8 activations and sign-extended i8
+/// weights into i32, lowered to vpdpbusd (`vnni`) or vpmaddubsw + vpmaddwd
+/// (weights provably within [-64, 64]); see ContractToX86Dot.cpp.
+void populateContractToX86DotPatterns(RewritePatternSet &patterns, bool vnni,
+                                      PatternBenefit benefit = 1);
+
+/// vector.contract of sign-extended 8/16-bit operands into i32, lowered to
+/// pairwise multiply-adds that LLVM selects as vpmaddwd (vpdpwssd with
+/// VNNI); see ContractToPairwiseMulAdd.cpp.
+void populateContractToPairwiseMulAddPatterns(RewritePatternSet &patterns,
+                                              PatternBenefit benefit = 1);
 
 /// Rewrites the i64 fixed-point rescales (and the zero point, clamp and
 /// truncation after them) in the bodies of the linalg.generic ops under

@@ -128,13 +128,29 @@ getLinearTerms(AffineExpr expr) {
 }
 
 /// A multiply-accumulate contraction (conv, matmul) with no dimension
-/// shared by inputs and output (depthwise windows have one: the channel).
+/// shared by inputs and output (depthwise windows have one: the channel):
+/// contraction indexing maps and a body yielding `out + a * b`, whatever
+/// element-wise work produces a and b (casts, the x86 u8 shift).
 bool isContractionWithoutBatch(linalg::LinalgOp op) {
-  if (!linalg::isaContractionOpInterface(op))
+  if (op.getNumDpsInputs() != 2 || op.getNumDpsInits() != 1)
     return false;
   FailureOr<linalg::ContractionDimensions> dims =
       linalg::inferContractionDims(op);
-  return succeeded(dims) && dims->batch.empty();
+  if (failed(dims) || !dims->batch.empty() || dims->k.empty())
+    return false;
+  Block *body = op.getBlock();
+  auto yield = dyn_cast<linalg::YieldOp>(body->getTerminator());
+  if (!yield || yield->getNumOperands() != 1)
+    return false;
+  Operation *add = yield->getOperand(0).getDefiningOp();
+  if (!isa_and_present<arith::AddIOp, arith::AddFOp>(add))
+    return false;
+  BlockArgument out = body->getArguments().back();
+  Value other = add->getOperand(0) == out   ? add->getOperand(1)
+                : add->getOperand(1) == out ? add->getOperand(0)
+                                            : Value();
+  return other && isa_and_present<arith::MulIOp, arith::MulFOp>(
+                      other.getDefiningOp());
 }
 
 struct TileSizeOptions {
@@ -375,6 +391,30 @@ void relayoutConstantOperands(func::FuncOp fn) {
   });
 }
 
+/// A decomposed pad is `insert_slice %src into fill(empty)`. Creating the
+/// filled buffer before `%src`'s producer lets empty-tensor elimination make
+/// the producer write straight into the padded buffer (no copy).
+void hoistPaddedBuffers(func::FuncOp fn) {
+  fn.walk([&](tensor::InsertSliceOp insert) {
+    auto fill = insert.getDest().getDefiningOp<linalg::FillOp>();
+    Operation *src = insert.getSource().getDefiningOp();
+    if (!fill || !src || src->getBlock() != fill->getBlock() ||
+        !src->isBeforeInBlock(fill))
+      return;
+    auto empty =
+        fill.getDpsInitOperand(0)->get().getDefiningOp<tensor::EmptyOp>();
+    if (!empty || !empty.getDynamicSizes().empty() || !empty->hasOneUse() ||
+        empty->getBlock() != src->getBlock())
+      return;
+    for (Value v : fill.getDpsInputs())
+      if (Operation *def = v.getDefiningOp())
+        if (def->getBlock() == src->getBlock() && !def->isBeforeInBlock(src))
+          return;
+    empty->moveBefore(src);
+    fill->moveBefore(src);
+  });
+}
+
 /// The canonicalization patterns of every loaded dialect and op.
 void addCanonicalizationPatterns(RewritePatternSet &patterns) {
   MLIRContext *ctx = patterns.getContext();
@@ -413,6 +453,42 @@ void dropUnitDims(Operation *root, bool useSlices = false) {
   (void)applyPatternsGreedily(root, std::move(patterns));
 }
 
+/// ext(transpose(v)) -> transpose(ext(v)) and ext(broadcast(v)) ->
+/// broadcast(ext(v)) for integer extensions, so that the broadcasts and
+/// transposes the vectorizer puts on contraction operands reach the
+/// contraction and fold into its indexing maps.
+template <typename ExtOp>
+struct HoistExtOverShuffles : OpRewritePattern<ExtOp> {
+  using OpRewritePattern<ExtOp>::OpRewritePattern;
+  LogicalResult matchAndRewrite(ExtOp ext,
+                                PatternRewriter &rewriter) const override {
+    auto resultType = dyn_cast<VectorType>(ext.getType());
+    if (!resultType)
+      return failure();
+    Type elem = resultType.getElementType();
+    Operation *def = ext.getIn().getDefiningOp();
+    if (auto t = dyn_cast_or_null<vector::TransposeOp>(def)) {
+      auto srcType = cast<VectorType>(t.getVector().getType());
+      Value e = ExtOp::create(rewriter, ext.getLoc(), srcType.clone(elem),
+                              t.getVector());
+      rewriter.replaceOpWithNewOp<vector::TransposeOp>(ext, e,
+                                                       t.getPermutation());
+      return success();
+    }
+    if (auto bc = dyn_cast_or_null<vector::BroadcastOp>(def)) {
+      Type srcType = bc.getSource().getType();
+      Type newSrcType = isa<VectorType>(srcType)
+                            ? Type(cast<VectorType>(srcType).clone(elem))
+                            : elem;
+      Value e = ExtOp::create(rewriter, ext.getLoc(), newSrcType,
+                              bc.getSource());
+      rewriter.replaceOpWithNewOp<vector::BroadcastOp>(ext, resultType, e);
+      return success();
+    }
+    return failure();
+  }
+};
+
 /// Records the ops a rewriter creates (and which of them it erased).
 struct CreatedOps : public RewriterBase::Listener {
   SmallVector<Operation *> ops;
@@ -430,6 +506,12 @@ struct QlowX86VectorizePass
 
   void runOnOperation() override {
     func::FuncOp fn = getOperation();
+    if (vectorISA != "generic" && vectorISA != "avx2" &&
+        vectorISA != "avxvnni") {
+      fn.emitError() << "qlow-x86-vectorize: unknown isa '" << vectorISA
+                     << "' (generic, avx2 or avxvnni)";
+      return signalPassFailure();
+    }
     tileOptions.vectorBits = vectorBits;
     if (failed(normalize(fn)) || failed(fuseEpilogues(fn)) ||
         failed(tileToVectorSizes(fn)))
@@ -450,6 +532,7 @@ struct QlowX86VectorizePass
       if (failed(applyPatternsGreedily(fn, std::move(patterns))))
         return failure();
     }
+    hoistPaddedBuffers(fn);
     IRRewriter rewriter(ctx);
     SmallVector<linalg::LinalgOp> named;
     fn.walk([&](linalg::LinalgOp op) {
@@ -462,6 +545,12 @@ struct QlowX86VectorizePass
     }
     dropUnitDims(fn);
     relayoutConstantOperands(fn);
+    // x86's byte dot products multiply unsigned activations by signed
+    // weights; vpmaddubsw (avx2) needs weights within [-64, 64].
+    if (vectorISA == "avxvnni")
+      qlow::x86::shiftToUnsignedActivations(fn, 128);
+    else if (vectorISA == "avx2")
+      qlow::x86::shiftToUnsignedActivations(fn, 64);
     // Element-wise fusion, only where the consumer reads the producer
     // through a permutation of all its loops (into a window, a reduction or
     // a broadcast, each element would be recomputed several times).
@@ -604,6 +693,8 @@ struct QlowX86VectorizePass
       vector::populateVectorTransferPermutationMapLoweringPatterns(patterns);
       // Casts and element-wise ops move before broadcasts and transposes.
       vector::populateSinkVectorOpsPatterns(patterns);
+      patterns.add<HoistExtOverShuffles<arith::ExtSIOp>,
+                   HoistExtOverShuffles<arith::ExtUIOp>>(ctx);
       vector::populateVectorReductionToContractPatterns(patterns);
       return FrozenRewritePatternSet(std::move(patterns));
     }();
@@ -641,8 +732,12 @@ struct QlowX86VectorizePass
 
     RewritePatternSet patterns(ctx);
     vector::populateVectorTransferPermutationMapLoweringPatterns(patterns);
-    vector::populateVectorContractLoweringPatterns(
-        patterns, vector::VectorContractLowering::OuterProduct);
+    patterns.add<HoistExtOverShuffles<arith::ExtSIOp>,
+                 HoistExtOverShuffles<arith::ExtUIOp>>(ctx);
+    vector::populateVectorReductionToContractPatterns(patterns);
+    // (vector.contract stays: qlow-x86-lower-vectors picks its kernel after
+    // bufferization.)
+
     vector::populateVectorMultiReductionLoweringPatterns(
         patterns, vector::VectorMultiReductionLowering::InnerParallel);
     vector::populateVectorTransferDropUnitDimsPatterns(patterns);

@@ -61,6 +61,15 @@ struct X86LoweringOptions : public PassPipelineOptions<X86LoweringOptions> {
       *this, "optimize",
       llvm::cl::desc("tile, fuse and vectorize (off: plain loops)"),
       llvm::cl::init(true)};
+  Option<std::string> cpu{
+      *this, "cpu",
+      llvm::cl::desc("target CPU the kernels are chosen for (as for code "
+                     "generation: x86-64-v3, native, ...)"),
+      llvm::cl::init("x86-64-v3")};
+  Option<std::string> features{
+      *this, "features",
+      llvm::cl::desc("extra target features (\"+avxvnni,...\")"),
+      llvm::cl::init("")};
 };
 
 /// Tensor IR (linalg/arith/tensor/math, qlow.float_island) -> LLVM dialect
@@ -92,6 +101,11 @@ struct X86TargetOptions {
 
 /// The `cpu` of `options` with "native" resolved to the host CPU.
 std::string resolveCPU(const X86TargetOptions &options);
+
+/// The integer dot-product instructions the kernels may use on the target:
+/// "avxvnni" (vpdpbusd, AVX-VNNI or AVX-512 VNNI), "avx2" (vpmaddubsw +
+/// vpmaddwd) or "generic" (plain vector IR; LLVM still forms vpmaddwd).
+std::string selectX86VectorISA(const X86TargetOptions &options);
 
 /// A TargetMachine for `options` (position-independent code).
 llvm::Expected<std::unique_ptr<llvm::TargetMachine>>

@@ -1,21 +1,24 @@
-//===- X86OptimizeTransfers.cpp - qlow-x86-optimize-transfers -------------===//
+//===- X86LowerVectors.cpp - qlow-x86-lower-vectors -----------------------===//
 //
 // After bufferization: loop-invariant vector accumulators become loop-carried
-// values, and contiguous n-D transfers become 1-D loads and stores.
+// values, contiguous n-D transfers become 1-D loads and stores, and
+// contractions become x86 dot-product kernels.
 //
 //===----------------------------------------------------------------------===//
+#include "X86Transforms.h"
 #include "qlow/Target/Passes.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Linalg/Transforms/Hoisting.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
+#include "mlir/Dialect/Vector/Transforms/LoweringPatterns.h"
 #include "mlir/Dialect/Vector/Transforms/VectorRewritePatterns.h"
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
 namespace mlir::qlow {
-#define GEN_PASS_DEF_QLOWX86OPTIMIZETRANSFERS
+#define GEN_PASS_DEF_QLOWX86LOWERVECTORS
 #include "qlow/Target/Passes.h.inc"
 } // namespace mlir::qlow
 
@@ -23,10 +26,10 @@ using namespace mlir;
 
 namespace {
 
-struct QlowX86OptimizeTransfersPass
-    : mlir::qlow::impl::QlowX86OptimizeTransfersBase<
-          QlowX86OptimizeTransfersPass> {
-  using QlowX86OptimizeTransfersBase::QlowX86OptimizeTransfersBase;
+struct QlowX86LowerVectorsPass
+    : mlir::qlow::impl::QlowX86LowerVectorsBase<
+          QlowX86LowerVectorsPass> {
+  using QlowX86LowerVectorsBase::QlowX86LowerVectorsBase;
 
   void runOnOperation() override {
     func::FuncOp fn = getOperation();
@@ -45,6 +48,26 @@ struct QlowX86OptimizeTransfersPass
       return signalPassFailure();
     // Flattening may expose more invariant pairs.
     linalg::hoistRedundantVectorTransfers(fn, /*verifyNonZeroTrip=*/true);
+
+    // Contraction kernels: x86 byte dot products, pairwise multiply-adds,
+    // outer products, in that order of preference.
+    if (vectorISA != "generic" && vectorISA != "avx2" &&
+        vectorISA != "avxvnni") {
+      fn.emitError() << "qlow-x86-lower-vectors: unknown isa '" << vectorISA
+                     << "' (generic, avx2 or avxvnni)";
+      return signalPassFailure();
+    }
+    RewritePatternSet lowering(ctx);
+    if (vectorISA != "generic")
+      qlow::x86::populateContractToX86DotPatterns(
+          lowering, vectorISA == "avxvnni", /*benefit=*/20);
+    qlow::x86::populateContractToPairwiseMulAddPatterns(lowering,
+                                                        /*benefit=*/10);
+    vector::populateVectorContractLoweringPatterns(
+        lowering, vector::VectorContractLowering::OuterProduct);
+    vector::ShapeCastOp::getCanonicalizationPatterns(lowering, ctx);
+    if (failed(applyPatternsGreedily(fn, std::move(lowering))))
+      return signalPassFailure();
   }
 };
 

@@ -1,0 +1,238 @@
+//===- UnsignedActivations.cpp - the u8 x s8 form of int8 contractions ---===//
+//
+// x86's 8-bit dot products (vpmaddubsw, vpdpbusd) multiply an unsigned byte
+// by a signed one. A contraction of signed 8-bit activations x with constant
+// signed 8-bit weights w (every convolution and matmul qlow-lower emits) is
+// rewritten over u = x + 128 (the byte x ^ 0x80 read as unsigned):
+//
+//   acc + sum_k x_k w_k  =  (acc - 128 * sum_k w_k) + sum_k u_k w_k
+//
+// with the correction folded into the initial value at compile time (one
+// constant per output channel). Exact in wrapping i32 arithmetic, like the
+// folded form of docs/integer-spec.md section 6.
+//
+//===----------------------------------------------------------------------===//
+#include "X86Transforms.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/Matchers.h"
+
+using namespace mlir;
+
+namespace {
+
+/// The contraction body `out + extsi(a) * extsi(b)` (in either order) with
+/// 8-bit a and b: returns the mul's extension ops, lhs first.
+std::optional<std::pair<arith::ExtSIOp, arith::ExtSIOp>>
+matchInt8MacBody(linalg::GenericOp op) {
+  Block &body = *op.getBody();
+  if (body.getOperations().size() != 5)
+    return std::nullopt;
+  auto yield = cast<linalg::YieldOp>(body.getTerminator());
+  auto add = yield.getOperand(0).getDefiningOp<arith::AddIOp>();
+  if (!add || !add.getType().isInteger(32))
+    return std::nullopt;
+  BlockArgument out = body.getArguments().back();
+  Value other;
+  if (add.getLhs() == out)
+    other = add.getRhs();
+  else if (add.getRhs() == out)
+    other = add.getLhs();
+  else
+    return std::nullopt;
+  auto mul = other.getDefiningOp<arith::MulIOp>();
+  if (!mul)
+    return std::nullopt;
+  auto a = mul.getLhs().getDefiningOp<arith::ExtSIOp>();
+  auto b = mul.getRhs().getDefiningOp<arith::ExtSIOp>();
+  if (!a || !b || !a.getIn().getType().isInteger(8) ||
+      !b.getIn().getType().isInteger(8))
+    return std::nullopt;
+  return std::make_pair(a, b);
+}
+
+} // namespace
+
+void mlir::qlow::x86::shiftToUnsignedActivations(func::FuncOp fn,
+                                                 int64_t maxWeightMagnitude) {
+  SmallVector<linalg::GenericOp> candidates;
+  fn.walk([&](linalg::GenericOp op) {
+    if (op.hasPureTensorSemantics() && op.getNumDpsInputs() == 2 &&
+        op.getNumDpsInits() == 1 && op.getNumReductionLoops() > 0 &&
+        !op.hasDynamicShape())
+      candidates.push_back(op);
+  });
+  for (linalg::GenericOp op : candidates) {
+    auto exts = matchInt8MacBody(op);
+    if (!exts)
+      continue;
+    // Which input is the constant weight tensor, which the activations.
+    auto argOf = [&](arith::ExtSIOp ext) {
+      return dyn_cast<BlockArgument>(ext.getIn());
+    };
+    BlockArgument aArg = argOf(exts->first), bArg = argOf(exts->second);
+    if (!aArg || !bArg || aArg == bArg)
+      continue;
+    OpOperand *weightsOperand = nullptr;
+    BlockArgument activation;
+    DenseIntElementsAttr weights;
+    for (auto [arg, otherArg] : {std::make_pair(aArg, bArg),
+                                 std::make_pair(bArg, aArg)}) {
+      OpOperand *operand = op.getMatchingOpOperand(arg);
+      if (matchPattern(operand->get(), m_Constant(&weights))) {
+        weightsOperand = operand;
+        activation = otherArg;
+        break;
+      }
+    }
+    if (!weightsOperand || weights.getElementType() != exts->first.getIn().getType())
+      continue;
+    int64_t lo = 0, hi = 0;
+    for (const APInt &w : weights.getValues<APInt>()) {
+      lo = std::min(lo, w.getSExtValue());
+      hi = std::max(hi, w.getSExtValue());
+    }
+    if (std::max(-lo, hi) > maxWeightMagnitude)
+      continue;
+
+    // corr[out] = 128 * sum over the reduction loops of w, indexed by the
+    // output dims the weights share with the output.
+    AffineMap wMap = op.getMatchingIndexingMap(weightsOperand);
+    AffineMap outMap = op.getMatchingIndexingMap(op.getDpsInitOperand(0));
+    AffineMap xMap =
+        op.getMatchingIndexingMap(op.getMatchingOpOperand(activation));
+    if (!wMap.isProjectedPermutation() || !outMap.isProjectedPermutation())
+      continue;
+    // Contractions (convolutions, matmuls) only: no parallel loop may index
+    // both the activations and the weights (in a depthwise window the
+    // channel does; every channel is then its own tiny dot product, with
+    // nothing to gain).
+    {
+      SmallVector<utils::IteratorType> its = op.getIteratorTypesArray();
+      bool batch = false;
+      for (unsigned l = 0; l < its.size(); ++l)
+        if (its[l] == utils::IteratorType::parallel &&
+            xMap.isFunctionOfDim(l) && wMap.isFunctionOfDim(l))
+          batch = true;
+      if (batch)
+        continue;
+    }
+    auto wType = cast<RankedTensorType>(weights.getType());
+    SmallVector<unsigned> keptWeightDims; // weight dims that are parallel
+    SmallVector<int64_t> corrShape;
+    SmallVector<AffineExpr> corrExprs; // over the generic's loops
+    SmallVector<utils::IteratorType> iterators = op.getIteratorTypesArray();
+    for (unsigned i = 0; i < wMap.getNumResults(); ++i) {
+      unsigned loop = wMap.getDimPosition(i);
+      if (iterators[loop] == utils::IteratorType::parallel) {
+        keptWeightDims.push_back(i);
+        corrShape.push_back(wType.getDimSize(i));
+        corrExprs.push_back(getAffineDimExpr(loop, op.getContext()));
+      }
+    }
+    int64_t corrSize = 1;
+    for (int64_t d : corrShape)
+      corrSize *= d;
+    std::vector<int64_t> sums(corrSize, 0);
+    {
+      int64_t rank = wType.getRank();
+      SmallVector<int64_t> index(rank, 0);
+      for (const APInt &w : weights.getValues<APInt>()) {
+        int64_t linear = 0;
+        for (unsigned d : keptWeightDims)
+          linear = linear * wType.getDimSize(d) + index[d];
+        sums[linear] += w.getSExtValue();
+        for (int64_t i = rank - 1; i >= 0; --i) {
+          if (++index[i] < wType.getDimSize(i))
+            break;
+          index[i] = 0;
+        }
+      }
+    }
+    SmallVector<int32_t> corr;
+    bool fits = true;
+    for (int64_t s : sums) {
+      int64_t c = 128 * s;
+      fits &= c >= INT32_MIN && c <= INT32_MAX;
+      corr.push_back(static_cast<int32_t>(c));
+    }
+    if (!fits)
+      continue;
+
+    OpBuilder b(op);
+    Location loc = op.getLoc();
+    Type i32 = b.getI32Type();
+    Value init = op.getDpsInitOperand(0)->get();
+    auto initType = cast<RankedTensorType>(init.getType());
+    // The correction, as a constant over its own dims, read by the output's
+    // loops through corrMap (output dims -> correction dims).
+    auto corrType = RankedTensorType::get(corrShape, i32);
+    Value corrCst = arith::ConstantOp::create(
+        b, loc, DenseElementsAttr::get(corrType, ArrayRef<int32_t>(corr)));
+    // Express the correction's indexing in terms of the output's dims.
+    SmallVector<AffineExpr> corrOnOut;
+    bool ok = true;
+    for (AffineExpr e : corrExprs) {
+      std::optional<unsigned> pos = outMap.getResultPosition(e);
+      if (!pos) {
+        ok = false;
+        break;
+      }
+      corrOnOut.push_back(getAffineDimExpr(*pos, op.getContext()));
+    }
+    if (!ok) {
+      corrCst.getDefiningOp()->erase();
+      continue;
+    }
+    unsigned outRank = initType.getRank();
+    SmallVector<AffineMap> maps = {
+        b.getMultiDimIdentityMap(outRank),
+        AffineMap::get(outRank, 0, corrOnOut, op.getContext()),
+        b.getMultiDimIdentityMap(outRank)};
+    Value empty = tensor::EmptyOp::create(b, loc, initType.getShape(), i32);
+    auto corrected = linalg::GenericOp::create(
+        b, loc, initType, ValueRange{init, corrCst}, ValueRange{empty}, maps,
+        SmallVector<utils::IteratorType>(outRank,
+                                         utils::IteratorType::parallel),
+        [&](OpBuilder &nb, Location nloc, ValueRange args) {
+          Value v = arith::SubIOp::create(nb, nloc, args[0], args[1]);
+          linalg::YieldOp::create(nb, nloc, v);
+        });
+    op.getDpsInitOperand(0)->set(corrected.getResult(0));
+
+    // The activations become u = x ^ 0x80, read zero-extended. The flip is
+    // its own element-wise op on the activation tensor (the contraction's
+    // body stays cast-multiply-add, which the vectorizer turns into
+    // vector.contract); element-wise fusion later moves it into the
+    // producer of the activations where it can.
+    OpOperand *actOperand = op.getMatchingOpOperand(activation);
+    Value x = actOperand->get();
+    auto xType = cast<RankedTensorType>(x.getType());
+    unsigned xRank = xType.getRank();
+    Value xEmpty = tensor::EmptyOp::create(b, loc, xType.getShape(),
+                                           xType.getElementType());
+    auto flip = linalg::GenericOp::create(
+        b, loc, xType, ValueRange{x}, ValueRange{xEmpty},
+        SmallVector<AffineMap>(2, b.getMultiDimIdentityMap(xRank)),
+        SmallVector<utils::IteratorType>(xRank,
+                                         utils::IteratorType::parallel),
+        [&](OpBuilder &nb, Location nloc, ValueRange args) {
+          Value sign = arith::ConstantOp::create(
+              nb, nloc, nb.getIntegerAttr(nb.getI8Type(), -128));
+          linalg::YieldOp::create(
+              nb, nloc,
+              ValueRange{arith::XOrIOp::create(nb, nloc, args[0], sign)});
+        });
+    actOperand->set(flip.getResult(0));
+    arith::ExtSIOp actExt =
+        exts->first.getIn() == activation ? exts->first : exts->second;
+    OpBuilder nb(actExt);
+    Value widened = arith::ExtUIOp::create(nb, actExt.getLoc(), i32,
+                                           actExt.getIn());
+    actExt.getResult().replaceAllUsesWith(widened);
+    actExt.erase();
+  }
+}
