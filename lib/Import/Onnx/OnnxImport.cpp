@@ -386,6 +386,14 @@ private:
     auto *a = attr(name);
     return a ? a->i() : dflt;
   }
+  /// An axis attribute normalized into [0, rank), or an error.
+  int64_t axisAttr(StringRef name, int64_t dflt, int64_t rank) {
+    int64_t axis = intAttr(name, dflt);
+    if (axis < -rank || axis >= rank)
+      nodeError("attribute '" + name + "' = " + llvm::Twine(axis) +
+                " is out of range for rank " + llvm::Twine(rank));
+    return axis < 0 ? axis + rank : axis;
+  }
   float floatAttr(StringRef name, float dflt) {
     auto *a = attr(name);
     return a ? a->f() : dflt;
@@ -784,6 +792,49 @@ void Importer::fixInputShapes() {
 }
 
 void Importer::inferShapes() {
+  // libonnx 1.12's LayerNormalization (and Softmax) inference reads out of
+  // bounds for an axis outside [-rank, rank) (found by qlow-onnx-fuzz): check
+  // the axis first wherever the input rank is already known (graph inputs,
+  // initializers, through rank-preserving ops).
+  static const llvm::StringSet<> sameRank = {
+      "Relu", "Sigmoid", "Tanh", "Softmax", "LayerNormalization", "Clip",
+      "LeakyRelu", "HardSigmoid", "HardSwish", "Erf", "Identity", "Dropout",
+      "Cast", "BatchNormalization", "QuantizeLinear", "DequantizeLinear"};
+  llvm::StringMap<int64_t> ranks;
+  for (const onnx::ValueInfoProto &v : graph.input())
+    if (v.type().has_tensor_type() && v.type().tensor_type().has_shape())
+      ranks[v.name()] = v.type().tensor_type().shape().dim_size();
+  for (const onnx::TensorProto &t : graph.initializer())
+    ranks[t.name()] = t.dims_size();
+  for (const onnx::NodeProto &n : graph.node()) {
+    // Its Conv inference likewise reads out of bounds when the input and
+    // the weights differ in rank.
+    if ((n.op_type() == "Conv" || n.op_type() == "ConvInteger") &&
+        n.input_size() >= 2) {
+      auto x = ranks.find(n.input(0)), w = ranks.find(n.input(1));
+      if (x != ranks.end() && w != ranks.end() &&
+          (x->second != w->second || x->second < 3))
+        fail("the input (rank " + llvm::Twine(x->second) +
+             ") and the weights (rank " + llvm::Twine(w->second) +
+             ") of a convolution must have the same rank, at least 3 "
+             "(node '" + (n.name().empty() ? n.output(0) : n.name()) + "')");
+    }
+    if (n.input_size() < 1 || n.output_size() < 1 ||
+        !sameRank.contains(n.op_type()))
+      continue;
+    auto it = ranks.find(n.input(0));
+    if (it == ranks.end())
+      continue;
+    int64_t rank = it->second;
+    if (n.op_type() == "LayerNormalization" || n.op_type() == "Softmax")
+      for (const onnx::AttributeProto &a : n.attribute())
+        if (a.name() == "axis" && (a.i() < -rank || a.i() >= rank))
+          fail("attribute 'axis' = " + llvm::Twine(a.i()) +
+               " is out of range for rank " + llvm::Twine(rank) + " (node '" +
+               (n.name().empty() ? n.output(0) : n.name()) + "', op '" +
+               n.op_type() + "')");
+    ranks[n.output(0)] = rank;
+  }
   onnx::ShapeInferenceOptions opts(/*check_type=*/true, /*strict_mode=*/1,
                                    /*data_prop=*/true);
   onnx::shape_inference::InferShapes(model, onnx::OpSchemaRegistry::Instance(),
@@ -1414,9 +1465,7 @@ void Importer::importConcat() {
   const std::string &out = node->output(0);
   SmallVector<int64_t> outShape = shapeOf(out);
   int64_t rank = outShape.size();
-  int64_t axis = intAttr("axis", 0);
-  if (axis < 0)
-    axis += rank;
+  int64_t axis = axisAttr("axis", 0, rank);
   bool nhwc = rank == 4;
   bool anyNHWC = false;
   for (const std::string &in : node->input()) {
@@ -1441,9 +1490,7 @@ void Importer::importSoftmax() {
   Value x = onnxValue(node->input(0));
   auto type = cast<RankedTensorType>(x.getType());
   int64_t rank = type.getRank();
-  int64_t axis = intAttr("axis", -1);
-  if (axis < 0)
-    axis += rank;
+  int64_t axis = axisAttr("axis", -1, rank);
   SmallVector<int64_t> reduced(type.getShape());
   reduced[axis] = 1;
   auto rtype = f32(reduced);
@@ -1491,9 +1538,7 @@ void Importer::importLayerNorm() {
   Value x = onnxValue(node->input(0));
   auto type = cast<RankedTensorType>(x.getType());
   int64_t rank = type.getRank();
-  int64_t axis = intAttr("axis", -1);
-  if (axis < 0)
-    axis += rank;
+  int64_t axis = axisAttr("axis", -1, rank);
   float epsilon = floatAttr("epsilon", 1e-5f);
   auto param = [&](int i) -> Value {
     if (!has(i))
