@@ -265,6 +265,282 @@ def cnn():
     np.save(os.path.join(EXEC, "ref", "logits.npy"), y.astype(np.float32))
 
 
+# --- pre-quantized (QDQ) models ----------------------------------------------
+# Quantized the way ONNX Runtime's static quantizer does it (QDQ format):
+# per-channel symmetric int8 weights, asymmetric uint8 or int8 activations
+# from min/max ranges, int32 biases at scale input scale x weight scale.
+
+qrng = np.random.RandomState(23)
+QRANGE = {TensorProto.UINT8: (0, 255, np.uint8),
+          TensorProto.INT8: (-128, 127, np.int8)}
+
+
+def act_params(lo, hi, dtype):
+    """ORT's MinMax calibration: the range widened to contain 0."""
+    qmin, qmax, _ = QRANGE[dtype]
+    lo, hi = min(float(lo), 0.0), max(float(hi), 0.0)
+    scale = np.float32((hi - lo) / (qmax - qmin)) if hi > lo else np.float32(1)
+    zp = int(np.clip(np.rint(qmin - lo / scale), qmin, qmax))
+    return scale, zp
+
+
+def quantize(x, scale, zp, dtype):
+    """QuantizeLinear: round half to even, saturate (float32 division)."""
+    qmin, qmax, _ = QRANGE[dtype]
+    q = np.rint(np.asarray(x, np.float32) / np.float32(scale))
+    return np.clip(q + zp, qmin, qmax)
+
+
+def dequantize(q, scale, zp):
+    return ((q - zp).astype(np.float32) * np.float32(scale)).astype(np.float32)
+
+
+def qdq(x, scale, zp, dtype):
+    return dequantize(quantize(x, scale, zp, dtype), scale, zp)
+
+
+def weight_params(w):
+    """Per output channel (axis 0), symmetric int8 in [-127, 127]."""
+    m = np.abs(w.reshape(w.shape[0], -1)).max(axis=1)
+    scale = (np.maximum(m, 1e-8) / 127.0).astype(np.float32)
+    q = np.clip(np.rint(w / scale.reshape([-1] + [1] * (w.ndim - 1))),
+                -127, 127).astype(np.int8)
+    return q, scale
+
+
+def bias_params(b, x_scale, w_scale):
+    scale = (np.float32(x_scale) * w_scale).astype(np.float32)
+    return np.rint(b / scale).astype(np.int32), scale
+
+
+class QdqBuilder:
+    """Builds a QDQ graph; `q(x)` adds QuantizeLinear + DequantizeLinear."""
+
+    def __init__(self, dtype):
+        self.dtype, self.nodes, self.inits = dtype, [], []
+
+    def init(self, name, array):
+        self.inits.append(numpy_helper.from_array(array, name))
+        return name
+
+    def q(self, x, scale, zp, name):
+        _, _, npt = QRANGE[self.dtype]
+        s = self.init(name + "_scale", np.array(scale, np.float32))
+        z = self.init(name + "_zp", np.array(zp, npt))
+        self.nodes.append(helper.make_node(
+            "QuantizeLinear", [x, s, z], [name + "_q"], name=name + "_Q"))
+        self.nodes.append(helper.make_node(
+            "DequantizeLinear", [name + "_q", s, z], [name + "_dq"],
+            name=name + "_DQ"))
+        return name + "_dq"
+
+    def weights(self, name, qw, scale, axis=0):
+        w = self.init(name + "_int8", qw)
+        s = self.init(name + "_w_scale", scale)
+        z = self.init(name + "_w_zp", np.zeros(scale.shape, np.int8))
+        self.nodes.append(helper.make_node(
+            "DequantizeLinear", [w, s, z], [name + "_w_dq"], axis=axis,
+            name=name + "_w_DQ"))
+        return name + "_w_dq"
+
+    def bias(self, name, qb, scale):
+        b = self.init(name + "_int32", qb)
+        s = self.init(name + "_b_scale", scale)
+        z = self.init(name + "_b_zp", np.zeros(scale.shape, np.int32))
+        self.nodes.append(helper.make_node(
+            "DequantizeLinear", [b, s, z], [name + "_b_dq"], axis=0,
+            name=name + "_b_DQ"))
+        return name + "_b_dq"
+
+
+def qdq_cnn(dtype, suffix):
+    """A CNN (Conv+Relu, MaxPool, Conv+Relu, MaxPool, Flatten, Gemm) in QDQ
+    form, its inputs and its outputs simulated in NumPy: dequantize ->
+    float op -> quantize (half to even, saturating) at every Q node."""
+    w1 = (qrng.uniform(-1, 1, (8, 3, 3, 3)) * 0.4).astype(np.float32)
+    b1 = (qrng.uniform(-1, 1, 8) * 0.1).astype(np.float32)
+    w2 = (qrng.uniform(-1, 1, (16, 8, 3, 3)) * 0.2).astype(np.float32)
+    b2 = (qrng.uniform(-1, 1, 16) * 0.1).astype(np.float32)
+    wf = (qrng.uniform(-1, 1, (10, 64)) * 0.2).astype(np.float32)
+    bf = (qrng.uniform(-1, 1, 10) * 0.1).astype(np.float32)
+    calib = qrng.uniform(-1, 1, (32, 3, 8, 8)).astype(np.float32)
+    x = qrng.uniform(-1, 1, (16, 3, 8, 8)).astype(np.float32)
+
+    qw1, sw1 = weight_params(w1)
+    qw2, sw2 = weight_params(w2)
+    qwf, swf = weight_params(wf)
+
+    # Ranges from the float model on the calibration data (ORT: MinMax).
+    p_in = act_params(calib.min(), calib.max(), dtype)
+    h1 = np.maximum(conv2d(calib, w1, b1, 1), 0)
+    p1 = act_params(h1.min(), h1.max(), dtype)
+    h2 = np.maximum(conv2d(maxpool2(h1), w2, b2, 1), 0)
+    p2 = act_params(h2.min(), h2.max(), dtype)
+    yf = maxpool2(h2).reshape(len(calib), -1) @ wf.T.astype(np.float64) + bf
+    p_out = act_params(yf.min(), yf.max(), dtype)
+
+    qb1, sb1 = bias_params(b1, p_in[0], sw1)
+    qb2, sb2 = bias_params(b2, p1[0], sw2)
+    qbf, sbf = bias_params(bf, p2[0], swf)
+
+    g = QdqBuilder(dtype)
+    t = g.q("input", *p_in, "input")
+    g.nodes.append(helper.make_node(
+        "Conv", [t, g.weights("conv1", qw1, sw1), g.bias("conv1", qb1, sb1)],
+        ["conv1"], name="conv1", pads=[1, 1, 1, 1]))
+    g.nodes.append(helper.make_node("Relu", ["conv1"], ["relu1"],
+                                    name="relu1"))
+    t = g.q("relu1", *p1, "relu1")
+    g.nodes.append(helper.make_node("MaxPool", [t], ["pool1"], name="pool1",
+                                    kernel_shape=[2, 2], strides=[2, 2]))
+    t = g.q("pool1", *p1, "pool1")
+    g.nodes.append(helper.make_node(
+        "Conv", [t, g.weights("conv2", qw2, sw2), g.bias("conv2", qb2, sb2)],
+        ["conv2"], name="conv2", pads=[1, 1, 1, 1]))
+    g.nodes.append(helper.make_node("Relu", ["conv2"], ["relu2"],
+                                    name="relu2"))
+    t = g.q("relu2", *p2, "relu2")
+    g.nodes.append(helper.make_node("MaxPool", [t], ["pool2"], name="pool2",
+                                    kernel_shape=[2, 2], strides=[2, 2]))
+    t = g.q("pool2", *p2, "pool2")
+    g.nodes.append(helper.make_node("Flatten", [t], ["flat"], name="flatten"))
+    t = g.q("flat", *p2, "flat")
+    g.nodes.append(helper.make_node(
+        "Gemm", [t, g.weights("fc", qwf, swf), g.bias("fc", qbf, sbf)],
+        ["fc"], name="fc", transB=1))
+    t = g.q("fc", *p_out, "fc")
+    g.nodes.append(helper.make_node("Identity", [t], ["logits"],
+                                    name="output"))
+    save(os.path.join(EXEC, "cnn_qdq_%s.onnx" % suffix), g.nodes,
+         [tensor_info("input", ["batch", 3, 8, 8])],
+         [tensor_info("logits", ["batch", 10])], g.inits,
+         name="cnn_qdq_" + suffix)
+
+    # The QDQ model simulated: every Q node rounds and saturates.
+    def sim(x):
+        h = qdq(x, *p_in, dtype)
+        dw1 = dequantize(qw1, sw1.reshape(-1, 1, 1, 1), 0)
+        db1 = dequantize(qb1, sb1, 0)
+        h = qdq(np.maximum(conv2d(h, dw1, db1, 1), 0), *p1, dtype)
+        h = qdq(maxpool2(h), *p1, dtype)
+        dw2 = dequantize(qw2, sw2.reshape(-1, 1, 1, 1), 0)
+        db2 = dequantize(qb2, sb2, 0)
+        h = qdq(np.maximum(conv2d(h, dw2, db2, 1), 0), *p2, dtype)
+        h = qdq(maxpool2(h), *p2, dtype)
+        h = qdq(h.reshape(len(h), -1), *p2, dtype)
+        dwf = dequantize(qwf, swf.reshape(-1, 1), 0)
+        dbf = dequantize(qbf, sbf, 0)
+        y = h.astype(np.float64) @ dwf.T.astype(np.float64) + dbf
+        return qdq(y.astype(np.float32), *p_out, dtype)
+
+    out = os.path.join(EXEC, "qdq_%s_ref" % suffix)
+    os.makedirs(out, exist_ok=True)
+    np.save(os.path.join(EXEC, "qdq_%s_x.npy" % suffix), x)
+    np.save(os.path.join(out, "logits.npy"), sim(x).astype(np.float32))
+
+
+def qdq_lit_models():
+    p = lambda n: os.path.join(LIT, n)
+    u8, s8 = TensorProto.UINT8, TensorProto.INT8
+    # QDQ conv: u8 activations, per-channel int8 weights, int32 bias.
+    w = (qrng.uniform(-1, 1, (3, 2, 3, 3)) * 0.5).astype(np.float32)
+    qw, sw = weight_params(w)
+    qb, sb = bias_params(np.array([0.1, -0.2, 0.05], np.float32),
+                         np.float32(0.02), sw)
+    g = QdqBuilder(u8)
+    t = g.q("x", np.float32(0.02), 128, "x")
+    g.nodes.append(helper.make_node(
+        "Conv", [t, g.weights("conv", qw, sw), g.bias("conv", qb, sb)],
+        ["conv"], name="conv", pads=[1, 1, 1, 1]))
+    g.nodes.append(helper.make_node("Relu", ["conv"], ["relu"], name="relu"))
+    t = g.q("relu", np.float32(0.05), 0, "relu")
+    g.nodes.append(helper.make_node("Sigmoid", [t], ["sig"], name="sig"))
+    t = g.q("sig", np.float32(1 / 256), 0, "sig")
+    g.nodes.append(helper.make_node("Identity", [t], ["y"], name="out"))
+    save(p("qdq_conv.onnx"), g.nodes, [tensor_info("x", [1, 2, 4, 4])],
+         [tensor_info("y", [1, 3, 4, 4])], g.inits)
+
+    # QOperator form: QuantizeLinear, QLinearConv, QLinearMatMul,
+    # DequantizeLinear; Q -> Cast (to its own type) -> DQ.
+    g = QdqBuilder(s8)
+    sx, zx = g.init("sx", np.float32(0.05)), g.init("zx", np.int8(-3))
+    sy, zy = g.init("sy", np.float32(0.1)), g.init("zy", np.int8(2))
+    g.init("w", qw)
+    g.init("sw", sw)
+    g.init("zw", np.zeros(3, np.int8))
+    g.init("b", qb)
+    g.init("wm", qrng.randint(-127, 128, (48, 5)).astype(np.int8))
+    g.init("swm", np.float32(0.01))
+    g.init("zwm", np.int8(0))
+    g.init("sz", np.float32(0.2))
+    g.init("zz", np.int8(0))
+    g.nodes += [
+        helper.make_node("QuantizeLinear", ["x", "sx", "zx"], ["xq"],
+                         name="quant"),
+        helper.make_node("Cast", ["xq"], ["xc"], to=s8, name="cast"),
+        helper.make_node("QLinearConv", ["xc", "sx", "zx", "w", "sw", "zw",
+                                         "sy", "zy", "b"], ["yq"],
+                         name="qconv", pads=[1, 1, 1, 1]),
+        helper.make_node("Flatten", ["yq"], ["fq"], name="flatten"),
+        helper.make_node("QLinearMatMul", ["fq", "sy", "zy", "wm", "swm",
+                                           "zwm", "sz", "zz"], ["zq"],
+                         name="qmatmul"),
+        helper.make_node("DequantizeLinear", ["zq", "sz", "zz"], ["z"],
+                         name="dequant"),
+    ]
+    save(p("qlinear.onnx"), g.nodes, [tensor_info("x", [1, 2, 4, 4])],
+         [tensor_info("z", [1, 5])], g.inits)
+
+    # ConvInteger / MatMulInteger (int32 results), Cast to float, scaled.
+    g = QdqBuilder(u8)
+    g.init("sx", np.float32(0.05))
+    g.init("zx", np.uint8(120))
+    g.init("wi", qw)
+    g.init("zwi", np.int8(0))
+    g.init("wm", qrng.randint(-127, 128, (32, 4)).astype(np.int8))
+    g.init("scale", np.float32(0.05 * 0.01))
+    g.nodes += [
+        helper.make_node("QuantizeLinear", ["x", "sx", "zx"], ["xq"],
+                         name="quant"),
+        helper.make_node("ConvInteger", ["xq", "wi", "zx", "zwi"], ["ci"],
+                         name="convint", pads=[1, 1, 1, 1]),
+        helper.make_node("Cast", ["ci"], ["cf"], to=TensorProto.FLOAT,
+                         name="cast"),
+        helper.make_node("Mul", ["cf", "scale"], ["y"], name="scale_mul"),
+        helper.make_node("Flatten", ["xq"], ["xf"], name="flatten"),
+        helper.make_node("MatMulInteger", ["xf", "wm", "zx"], ["mi"],
+                         name="matmulint"),
+        helper.make_node("Cast", ["mi"], ["m"], to=TensorProto.FLOAT,
+                         name="cast2"),
+    ]
+    save(p("integer_ops.onnx"), g.nodes, [tensor_info("x", [1, 2, 4, 4])],
+         [tensor_info("y", [1, 3, 4, 4]), tensor_info("m", [1, 4])], g.inits)
+
+    # Errors: a zero and a negative scale, DynamicQuantizeLinear.
+    for name, scale in (("qdq_zero_scale.onnx", 0.0),
+                        ("qdq_negative_scale.onnx", -0.5)):
+        g = QdqBuilder(u8)
+        g.init("s", np.float32(scale))
+        g.init("z", np.uint8(0))
+        g.nodes += [
+            helper.make_node("QuantizeLinear", ["x", "s", "z"], ["xq"],
+                             name="bad_quant"),
+            helper.make_node("DequantizeLinear", ["xq", "s", "z"], ["y"],
+                             name="bad_dequant"),
+        ]
+        save(p(name), g.nodes, [tensor_info("x", [1, 4])],
+             [tensor_info("y", [1, 4])], g.inits)
+    save(p("dynamic_quantize.onnx"), [
+        helper.make_node("DynamicQuantizeLinear", ["x"], ["q", "s", "z"],
+                         name="dynq"),
+        helper.make_node("DequantizeLinear", ["q", "s", "z"], ["y"],
+                         name="dq"),
+    ], [tensor_info("x", [1, 4])], [tensor_info("y", [1, 4])])
+
+
 if __name__ == "__main__":
     lit_models()
     cnn()
+    qdq_lit_models()
+    qdq_cnn(TensorProto.UINT8, "u8")
+    qdq_cnn(TensorProto.INT8, "s8")

@@ -16,6 +16,7 @@ Needs python3-onnx and python3-numpy (scripts/setup.sh installs them).
 """
 import argparse
 import collections
+import concurrent.futures
 import glob
 import os
 import subprocess
@@ -33,7 +34,9 @@ SUPPORTED = [
     "MaxPool", "AveragePool", "GlobalAveragePool", "Flatten", "Reshape",
     "Transpose", "Squeeze", "Unsqueeze", "Concat", "Softmax",
     "BatchNormalization", "LayerNormalization", "Constant", "Identity",
-    "Cast", "Dropout",
+    "Cast", "Dropout", "QuantizeLinear", "DequantizeLinear", "QLinearConv",
+    "QLinearMatMul", "ConvInteger", "MatMulInteger",
+    "DynamicQuantizeLinear",
 ]
 ALIASES = {"batchnorm": "BatchNormalization"}
 
@@ -180,10 +183,16 @@ def main():
     ap.add_argument("--data", default="/usr/share/libonnx-testdata/data/node")
     ap.add_argument("--op", action="append", help="only these op types")
     ap.add_argument("-v", "--verbose", action="store_true")
+    ap.add_argument("-j", "--jobs", type=int, default=2,
+                    help="cases checked in parallel (default 2)")
     args = ap.parse_args()
     tools = {t: os.path.join(args.build, "bin", t)
              for t in ("qlow-translate", "qlow-compile", "qlow-run")}
-    results = collections.defaultdict(list)
+    if not os.path.isdir(args.data):
+        print("no ONNX node test data at %s (Debian: libonnx-testdata)"
+              % args.data)
+        return 1
+    cases = []
     for case_dir in sorted(glob.glob(os.path.join(args.data, "test_*"))):
         name = os.path.basename(case_dir)
         try:
@@ -193,11 +202,23 @@ def main():
         op = case_op(name, model)
         if op is None or (args.op and op not in args.op):
             continue
+        cases.append((op, name, case_dir))
+
+    def one(case):
+        op, name, case_dir = case
         with tempfile.TemporaryDirectory() as tmp:
-            status, reason = check_case(case_dir, tools, tmp)
-        results[op].append((name, status, reason))
-        if args.verbose or status != "passed":
-            print("%-11s %-55s %s" % (status, name, reason), flush=True)
+            try:
+                status, reason = check_case(case_dir, tools, tmp)
+            except Exception as e:  # the runner itself must not stop
+                status, reason = "failed", "runner: %s" % e
+        return op, name, status, reason
+
+    results = collections.defaultdict(list)
+    with concurrent.futures.ThreadPoolExecutor(args.jobs) as pool:
+        for op, name, status, reason in pool.map(one, cases):
+            results[op].append((name, status, reason))
+            if args.verbose or status != "passed":
+                print("%-11s %-55s %s" % (status, name, reason), flush=True)
 
     print()
     print("| op | passed | failed | unsupported |")

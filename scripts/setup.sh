@@ -15,6 +15,8 @@ packages=(
   # node test data; python3-onnx/numpy for scripts/gen_onnx_test_models.py.
   libonnx-dev libprotobuf-dev protobuf-compiler libonnx-testdata
   python3-onnx python3-numpy
+  # libFuzzer (clang's -fsanitize=fuzzer) for tools/qlow-onnx-fuzz.
+  libclang-rt-22-dev
 )
 missing=()
 for p in "${packages[@]}"; do

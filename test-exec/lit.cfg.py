@@ -10,3 +10,14 @@ config.name = "qlow-exec"
 config.suffixes = [".test"]
 config.test_source_root = os.path.dirname(__file__)
 config.test_exec_root = os.path.join(config.qlow_obj_root, "test-exec")
+
+# The ONNX conformance run needs Debian's libonnx-testdata and python3-onnx.
+if os.path.isdir("/usr/share/libonnx-testdata/data/node") and \
+        os.path.exists("/usr/bin/python3"):
+    config.available_features.add("onnx-testdata")
+
+# The importer's libFuzzer target is built only with clang.
+fuzzer = os.path.join(config.qlow_tools_dir, "qlow-onnx-fuzz")
+if os.path.exists(fuzzer):
+    config.available_features.add("onnx-fuzzer")
+    config.substitutions.append(("%qlow-onnx-fuzz", fuzzer))

@@ -2,6 +2,7 @@
 #include "qlow/Driver/Compile.h"
 
 #include "Qlow/IR/QlowOps.h"
+#include "Qlow/IR/QuantUtils.h"
 #include "qlow/Driver/OutputFiles.h"
 #include "qlow/Driver/Report.h"
 #include "qlow/Import/OnnxImport.h"
@@ -255,8 +256,25 @@ LogicalResult compileModel(MLIRContext &context,
   report.cpu = resolveCPU(options.target);
   report.precision = options.fp32 ? "fp32" : "int8";
 
+  // A model that arrives quantized (QDQ: quantized types right after
+  // import) carries its own scales and zero points: no calibration.
+  bool preQuantized = false;
+  module->walk([&](Operation *op) {
+    for (Type t : op->getResultTypes())
+      if (getQuantElementType(t))
+        preQuantized = true;
+  });
+
   std::optional<CalibrationStats> stats;
-  if (options.fp32) {
+  if (preQuantized && !options.fp32) {
+    report.rangeSource = "the model's own quantization (QDQ)";
+    if (failed(runPipeline(*module, buildQlowImportQdqPipeline)))
+      return failure();
+    func = findFunction(*module, function);
+    report.quantization = collectQuantizationInfo(*func);
+    if (failed(runPipeline(*module, buildQlowIntegerLoweringPipeline)))
+      return failure();
+  } else if (options.fp32) {
     func = findFunction(*module, function);
     module->walk([&](arith::ConstantOp c) {
       if (auto t = dyn_cast<RankedTensorType>(c.getType());

@@ -39,6 +39,12 @@ void mlir::qlow::buildQlowQuantizePipeline(
     pm.addPass(createQlowSummary());
 }
 
+void mlir::qlow::buildQlowImportQdqPipeline(OpPassManager &pm) {
+  pm.addPass(createQlowImportQdq());
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createCSEPass());
+}
+
 /// Lowering shared by the integer and the float model: qlow ops to
 /// linalg/arith, then the TOSA ops qlow-import kept in float islands through
 /// upstream's conversions (an op with no lowering fails here, with its

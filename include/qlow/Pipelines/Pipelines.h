@@ -55,6 +55,10 @@ void buildQlowQuantizePipeline(OpPassManager &pm,
 
 /// Quantized qlow IR -> pure integer linalg/arith IR: folding, lowering,
 /// float islands' TOSA through upstream conversions, qlow-verify-integer.
+/// For a model that arrives quantized (QDQ): qlow-import-qdq, then
+/// canonicalization. Replaces calibration + buildQlowQuantizePipeline.
+void buildQlowImportQdqPipeline(OpPassManager &pm);
+
 void buildQlowIntegerLoweringPipeline(OpPassManager &pm);
 
 /// An imported FP32 model -> linalg/arith in float (the baseline that every

@@ -90,6 +90,39 @@ def QlowQuantize : Pass<"qlow-quantize", "ModuleOp"> {
                            "::mlir::quant::QuantDialect"];
 }
 
+def QlowImportQdq : Pass<"qlow-import-qdq", "ModuleOp"> {
+  let summary = "Turn the quantize/dequantize pairs of a pre-quantized (QDQ) "
+                "model into quantized qlow ops";
+  let description = [{
+    For models that arrive quantized (ONNX QDQ / QOperator models, QAT
+    exports): the importer gives every QuantizeLinear / DequantizeLinear
+    exactly its scales and zero points as `!quant.uniform` types. This pass
+    makes the quantized program they describe, with no calibration:
+
+    - dequantized integer weights (`qlow.dequantize` of a `quant.scast` of
+      an 8-bit constant) become `qlow.const`;
+    - a float qlow op whose activation inputs all come from `qlow.dequantize`
+      and whose result feeds `qlow.quantize` becomes the quantized op with
+      those types (the quantize disappears; other float users read a
+      dequantize of the new result);
+    - an int32 dequantized bias at scale `input scale x weight scale` becomes
+      the float bias of its real value, checked so that `qlow-fold`
+      re-derives exactly the model's int32 values;
+    - transposes and reshapes of a dequantized tensor move before the
+      dequantize, so layout changes stay quantized;
+    - every float compute op left is moved into a `qlow.float_island` with
+      the reason ("no quantized kernel", "inputs not quantized", ...),
+      reported as a remark.
+
+    Remaining dequantize -> quantize pairs are left to `qlow-fold`, which
+    turns them into requantizes (or nothing). A module without quantized
+    types is left unchanged.
+  }];
+  let dependentDialects = ["::mlir::qlow::QlowDialect",
+                           "::mlir::arith::ArithDialect",
+                           "::mlir::quant::QuantDialect"];
+}
+
 def QlowLegalizePrecision : Pass<"qlow-legalize-precision", "ModuleOp"> {
   let summary = "Decide each op's precision for a target and user overrides";
   let description = [{

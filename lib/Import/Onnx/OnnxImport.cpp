@@ -22,9 +22,12 @@
 
 #include "Qlow/IR/QlowOps.h"
 #include "qlow/Transforms/Utils.h"
+#include "Qlow/IR/QuantUtils.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Quant/IR/Quant.h"
+#include "mlir/Dialect/Quant/IR/QuantTypes.h"
 #include "mlir/Dialect/Tosa/IR/TosaOps.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinAttributes.h"
@@ -89,7 +92,9 @@ bool isSupportedOpType(llvm::StringRef t) {
       "Squeeze",   "Unsqueeze",   "Concat",
       "Softmax",   "BatchNormalization", "LayerNormalization",
       "Constant",  "Identity",    "Cast",
-      "Dropout"};
+      "Dropout",   "QuantizeLinear", "DequantizeLinear",
+      "QLinearConv", "QLinearMatMul", "ConvInteger",
+      "MatMulInteger"};
   return ops.contains(t);
 }
 
@@ -165,6 +170,8 @@ DenseElementsAttr tensorToAttr(const onnx::TensorProto &t, MLIRContext *ctx) {
   }
   case onnx::TensorProto::INT64:
   case onnx::TensorProto::INT32:
+  case onnx::TensorProto::INT8:
+  case onnx::TensorProto::UINT8:
   case onnx::TensorProto::BOOL: {
     std::vector<int64_t> v(n);
     int dt = t.data_type();
@@ -182,6 +189,10 @@ DenseElementsAttr tensorToAttr(const onnx::TensorProto &t, MLIRContext *ctx) {
           int32_t x;
           std::memcpy(&x, raw.data() + 4 * i, 4);
           v[i] = x;
+        } else if (dt == onnx::TensorProto::INT8) {
+          v[i] = static_cast<int8_t>(raw[i]);
+        } else if (dt == onnx::TensorProto::UINT8) {
+          v[i] = static_cast<uint8_t>(raw[i]);
         } else {
           v[i] = raw[i] != 0;
         }
@@ -200,7 +211,8 @@ DenseElementsAttr tensorToAttr(const onnx::TensorProto &t, MLIRContext *ctx) {
   default:
     fail("tensor '" + t.name() + "' has element type " +
          dataTypeName(t.data_type()) +
-         "; qlow reads float, double, int64, int32 and bool constants");
+         "; qlow reads float, double, int64, int32, int8, uint8 and bool "
+         "constants");
   }
 }
 
@@ -210,6 +222,14 @@ std::vector<float> floatsOf(DenseElementsAttr a) {
     v.push_back(f.convertToFloat());
   return v;
 }
+
+/// Integer data with its quantization (ONNX layout): a quantized constant
+/// (`storage` holds the integers as i64, `type` the scale(s) and zero
+/// point(s), per axis on `type`'s dimension).
+struct QuantConst {
+  DenseElementsAttr storage;
+  quant::QuantizedType type;
+};
 
 /// Permutes a constant: result dim i is input dim perm[i].
 DenseElementsAttr permute(DenseElementsAttr attr, ArrayRef<int64_t> perm) {
@@ -224,20 +244,73 @@ DenseElementsAttr permute(DenseElementsAttr attr, ArrayRef<int64_t> perm) {
   auto newType = type.clone(out);
   if (attr.isSplat())
     return attr.resizeSplat(newType);
-  std::vector<float> src = floatsOf(attr), dst(src.size());
-  SmallVector<int64_t> idx(rank, 0);
-  for (size_t o = 0; o < dst.size(); ++o) {
-    int64_t s = 0;
-    for (int64_t i = 0; i < rank; ++i)
-      s += idx[i] * inStrides[perm[i]];
-    dst[o] = src[s];
-    for (int64_t i = rank - 1; i >= 0; --i) {
-      if (++idx[i] < out[i])
-        break;
-      idx[i] = 0;
+  auto gather = [&](auto src) {
+    decltype(src) dst(src.size());
+    SmallVector<int64_t> idx(rank, 0);
+    for (size_t o = 0; o < dst.size(); ++o) {
+      int64_t s = 0;
+      for (int64_t i = 0; i < rank; ++i)
+        s += idx[i] * inStrides[perm[i]];
+      dst[o] = src[s];
+      for (int64_t i = rank - 1; i >= 0; --i) {
+        if (++idx[i] < out[i])
+          break;
+        idx[i] = 0;
+      }
     }
+    return dst;
+  };
+  if (isa<FloatType>(type.getElementType()))
+    return DenseElementsAttr::get(newType, llvm::ArrayRef(gather(floatsOf(attr))));
+  std::vector<int64_t> ints;
+  for (APInt v : attr.getValues<APInt>())
+    ints.push_back(v.getSExtValue());
+  return DenseElementsAttr::get(newType, llvm::ArrayRef(gather(ints)));
+}
+
+/// A quantized constant permuted (its per-axis dimension follows).
+QuantConst permute(const QuantConst &c, ArrayRef<int64_t> perm) {
+  QuantConst r{permute(c.storage, perm), c.type};
+  if (auto pa = dyn_cast<quant::UniformQuantizedPerAxisType>(c.type)) {
+    int32_t axis = int32_t(llvm::find(perm, pa.getQuantizedDimension()) -
+                           perm.begin());
+    r.type = quant::UniformQuantizedPerAxisType::get(
+        pa.getFlags(), pa.getStorageType(), pa.getExpressedType(),
+        pa.getScales(), pa.getZeroPoints(), axis, pa.getStorageTypeMin(),
+        pa.getStorageTypeMax());
   }
-  return DenseElementsAttr::get(newType, llvm::ArrayRef(dst));
+  return r;
+}
+
+/// The real values of a quantized constant: f32(q - z) * s.
+DenseElementsAttr dequantizeConst(const QuantConst &c) {
+  auto type = cast<RankedTensorType>(c.storage.getType());
+  ArrayRef<int64_t> shape = type.getShape();
+  SmallVector<double> scales;
+  SmallVector<int64_t> zps;
+  int64_t axis = -1, inner = 1, channels = 1;
+  if (auto pa = dyn_cast<quant::UniformQuantizedPerAxisType>(c.type)) {
+    llvm::append_range(scales, pa.getScales());
+    llvm::append_range(zps, pa.getZeroPoints());
+    axis = pa.getQuantizedDimension();
+    channels = shape[axis];
+    for (int64_t i = axis + 1; i < int64_t(shape.size()); ++i)
+      inner *= shape[i];
+  } else {
+    auto u = cast<quant::UniformQuantizedType>(c.type);
+    scales.push_back(u.getScale());
+    zps.push_back(u.getZeroPoint());
+  }
+  std::vector<float> v;
+  int64_t i = 0;
+  for (APInt q : c.storage.getValues<APInt>()) {
+    int64_t ch = axis < 0 ? 0 : (i / inner) % channels;
+    v.push_back(float(q.getSExtValue() - zps[ch]) * float(scales[ch]));
+    ++i;
+  }
+  return DenseElementsAttr::get(
+      RankedTensorType::get(shape, Float32Type::get(type.getContext())),
+      llvm::ArrayRef(v));
 }
 
 DenseElementsAttr mapFloats(DenseElementsAttr attr,
@@ -250,10 +323,17 @@ DenseElementsAttr mapFloats(DenseElementsAttr attr,
 }
 
 /// One ONNX tensor: its value in ONNX layout and/or its NHWC form, or a
-/// constant (initializer, Constant node) not yet materialized.
+/// constant (initializer, Constant node) not yet materialized. A constant
+/// made by DequantizeLinear keeps its float values in `constant` and the
+/// integers it came from in `dequantOf`, so the weights of Conv, Gemm and
+/// MatMul stay quantized exactly as the model gives them; a QuantizeLinear
+/// of a constant is `quantConst`. `intValued` marks a float value that holds
+/// the exact integers of an ONNX int32 tensor (ConvInteger, MatMulInteger).
 struct Tensor {
   Value onnx, nhwc;
   DenseElementsAttr constant;
+  std::optional<QuantConst> dequantOf, quantConst;
+  bool intValued = false;
 };
 
 //===----------------------------------------------------------------------===//
@@ -282,6 +362,8 @@ private:
 
   llvm::StringMap<Tensor> tensors;
   llvm::StringMap<const onnx::TypeProto *> types;
+  /// ONNX element types of constants (initializers, Constant nodes).
+  llvm::StringMap<int32_t> constantTypes;
   llvm::StringSet<> usedNames;
 
   void checkOpset();
@@ -303,6 +385,14 @@ private:
   int64_t intAttr(StringRef name, int64_t dflt) {
     auto *a = attr(name);
     return a ? a->i() : dflt;
+  }
+  /// An axis attribute normalized into [0, rank), or an error.
+  int64_t axisAttr(StringRef name, int64_t dflt, int64_t rank) {
+    int64_t axis = intAttr(name, dflt);
+    if (axis < -rank || axis >= rank)
+      nodeError("attribute '" + name + "' = " + llvm::Twine(axis) +
+                " is out of range for rank " + llvm::Twine(rank));
+    return axis < 0 ? axis + rank : axis;
   }
   float floatAttr(StringRef name, float dflt) {
     auto *a = attr(name);
@@ -424,7 +514,43 @@ private:
     return tosa::MulOp::create(b, loc, type, x, y, shift);
   }
 
+  // --- quantization ----------------------------------------------------------
+  /// The ONNX element type of tensor `name` (0 if unknown).
+  int32_t elemTypeOf(StringRef name);
+  /// The quantized element type given by a scale input and an optional
+  /// zero-point input (storage `dtype` when there is no zero point), per
+  /// axis `axis` of a tensor of rank `rank` when the scale is a vector.
+  quant::QuantizedType quantTypeOf(int scaleIdx, int zpIdx, int32_t dtype,
+                                   int64_t axis, ArrayRef<int64_t> shape);
+  quant::QuantizedType makeQuantType(ArrayRef<double> scales,
+                                     ArrayRef<int64_t> zps, int32_t dtype,
+                                     int64_t axis);
+  /// The integer constant at input `i` with quantization `type`.
+  QuantConst quantConstOf(int i, quant::QuantizedType type);
+  /// A quantized constant as a value: its storage integers reinterpreted
+  /// (quant.scast) as the quantized type.
+  Value quantConstValue(const QuantConst &c);
+  Value dequantConstValue(const QuantConst &c, StringRef name);
+  /// The quantized activation `name` read as `type` (its storage integers
+  /// reinterpreted when the parameters differ) and dequantized, in NHWC
+  /// form if `nhwc` (else whichever form it has, `nhwc` set accordingly).
+  Value dequantizeActivation(StringRef name, quant::QuantizedType type,
+                             bool forceNHWC, bool &nhwc, StringRef dqName);
+  /// Weights of Conv/Gemm/MatMul at input `i`, permuted by `perm`: the
+  /// dequantized integers when they come from DequantizeLinear, else the
+  /// float constant.
+  Value weightValue(int i, ArrayRef<int64_t> perm, StringRef what);
+  Value biasValue(int i, StringRef what);
+
   // --- ops -------------------------------------------------------------------
+  void importQuantizeLinear();
+  void importDequantizeLinear();
+  void importQLinearConv();
+  void importQLinearMatMul();
+  void importIntegerOp(bool isConv);
+  void importCast();
+  Value buildConv(StringRef x, Value input, Value filter, Value bias,
+                  StringRef name);
   void importConv();
   void importGemm();
   void importMatMul();
@@ -478,13 +604,24 @@ Value Importer::onnxValue(StringRef name) {
   Tensor &t = tensor(name);
   if (t.onnx)
     return t.onnx;
+  if (t.quantConst) {
+    t.onnx = quantConstValue(*t.quantConst);
+    return t.onnx;
+  }
+  if (t.dequantOf) {
+    t.onnx = dequantConstValue(*t.dequantOf, name);
+    return t.onnx;
+  }
   if (t.constant) {
     t.onnx = materialize(t.constant);
     return t.onnx;
   }
   auto type = cast<RankedTensorType>(t.nhwc.getType());
+  if (isa<quant::UniformQuantizedPerAxisType>(type.getElementType()))
+    nodeError("a per-axis quantized tensor cannot change layout");
   ArrayRef<int64_t> s = type.getShape();
-  t.onnx = named(TransposeOp::create(b, loc, f32({s[0], s[3], s[1], s[2]}),
+  t.onnx = named(TransposeOp::create(b, loc,
+                                     type.clone({s[0], s[3], s[1], s[2]}),
                                      t.nhwc, kToNCHW, StringAttr()),
                  auxName(name, "nchw"));
   return t.onnx;
@@ -494,16 +631,24 @@ Value Importer::nhwcValue(StringRef name) {
   Tensor &t = tensor(name);
   if (t.nhwc)
     return t.nhwc;
-  if (t.constant) {
-    if (t.constant.getType().getRank() != 4)
+  if (t.constant || t.quantConst) {
+    DenseElementsAttr data = t.constant ? t.constant : t.quantConst->storage;
+    if (data.getType().getRank() != 4)
       nodeError("expects a rank-4 tensor, got '" + name + "'");
+    if (t.quantConst)
+      return quantConstValue(permute(*t.quantConst, kToNHWC));
+    if (t.dequantOf)
+      return dequantConstValue(permute(*t.dequantOf, kToNHWC),
+                               auxName(name, "nhwc"));
     return materialize(permute(t.constant, kToNHWC));
   }
   auto type = cast<RankedTensorType>(t.onnx.getType());
   if (type.getRank() != 4)
     nodeError("expects a rank-4 (NCHW) tensor, got '" + name + "' of rank " +
               llvm::Twine(type.getRank()));
-  t.nhwc = named(TransposeOp::create(b, loc, f32(toNHWC(type.getShape())),
+  if (isa<quant::UniformQuantizedPerAxisType>(type.getElementType()))
+    nodeError("a per-axis quantized tensor cannot change layout");
+  t.nhwc = named(TransposeOp::create(b, loc, type.clone(toNHWC(type.getShape())),
                                      t.onnx, kToNHWC, StringAttr()),
                  auxName(name, "nhwc"));
   return t.nhwc;
@@ -601,6 +746,12 @@ void Importer::checkOps() {
     if (!n.domain().empty() && n.domain() != "ai.onnx")
       fail("unsupported ONNX op '" + n.domain() + "." + n.op_type() +
            "' (node '" + name + "')");
+    if (n.op_type() == "DynamicQuantizeLinear")
+      fail("unsupported ONNX op 'DynamicQuantizeLinear' (node '" + name +
+           "'): it computes its scale and zero point from each input at run "
+           "time, and qlow compiles static quantization parameters "
+           "(quantize the model statically, with QuantizeLinear/"
+           "DequantizeLinear, or compile the float model with calibration)");
     if (!isSupportedOpType(n.op_type()))
       fail("unsupported ONNX op '" + n.op_type() + "' (node '" + name + "')");
   }
@@ -641,6 +792,49 @@ void Importer::fixInputShapes() {
 }
 
 void Importer::inferShapes() {
+  // libonnx 1.12's LayerNormalization (and Softmax) inference reads out of
+  // bounds for an axis outside [-rank, rank) (found by qlow-onnx-fuzz): check
+  // the axis first wherever the input rank is already known (graph inputs,
+  // initializers, through rank-preserving ops).
+  static const llvm::StringSet<> sameRank = {
+      "Relu", "Sigmoid", "Tanh", "Softmax", "LayerNormalization", "Clip",
+      "LeakyRelu", "HardSigmoid", "HardSwish", "Erf", "Identity", "Dropout",
+      "Cast", "BatchNormalization", "QuantizeLinear", "DequantizeLinear"};
+  llvm::StringMap<int64_t> ranks;
+  for (const onnx::ValueInfoProto &v : graph.input())
+    if (v.type().has_tensor_type() && v.type().tensor_type().has_shape())
+      ranks[v.name()] = v.type().tensor_type().shape().dim_size();
+  for (const onnx::TensorProto &t : graph.initializer())
+    ranks[t.name()] = t.dims_size();
+  for (const onnx::NodeProto &n : graph.node()) {
+    // Its Conv inference likewise reads out of bounds when the input and
+    // the weights differ in rank.
+    if ((n.op_type() == "Conv" || n.op_type() == "ConvInteger") &&
+        n.input_size() >= 2) {
+      auto x = ranks.find(n.input(0)), w = ranks.find(n.input(1));
+      if (x != ranks.end() && w != ranks.end() &&
+          (x->second != w->second || x->second < 3))
+        fail("the input (rank " + llvm::Twine(x->second) +
+             ") and the weights (rank " + llvm::Twine(w->second) +
+             ") of a convolution must have the same rank, at least 3 "
+             "(node '" + (n.name().empty() ? n.output(0) : n.name()) + "')");
+    }
+    if (n.input_size() < 1 || n.output_size() < 1 ||
+        !sameRank.contains(n.op_type()))
+      continue;
+    auto it = ranks.find(n.input(0));
+    if (it == ranks.end())
+      continue;
+    int64_t rank = it->second;
+    if (n.op_type() == "LayerNormalization" || n.op_type() == "Softmax")
+      for (const onnx::AttributeProto &a : n.attribute())
+        if (a.name() == "axis" && (a.i() < -rank || a.i() >= rank))
+          fail("attribute 'axis' = " + llvm::Twine(a.i()) +
+               " is out of range for rank " + llvm::Twine(rank) + " (node '" +
+               (n.name().empty() ? n.output(0) : n.name()) + "', op '" +
+               n.op_type() + "')");
+    ranks[n.output(0)] = rank;
+  }
   onnx::ShapeInferenceOptions opts(/*check_type=*/true, /*strict_mode=*/1,
                                    /*data_prop=*/true);
   onnx::shape_inference::InferShapes(model, onnx::OpSchemaRegistry::Instance(),
@@ -685,6 +879,7 @@ OwningOpRef<ModuleOp> Importer::run() {
     Tensor tensor;
     tensor.constant = tensorToAttr(t, &ctx);
     tensors[t.name()] = tensor;
+    constantTypes[t.name()] = t.data_type();
   }
 
   OwningOpRef<ModuleOp> module = ModuleOp::create(fileLoc);
@@ -788,15 +983,18 @@ void Importer::importNode(const onnx::NodeProto &n) {
     return importConstant();
   if (op == "Identity" || op == "Dropout")
     return alias();
-  if (op == "Cast") {
-    int64_t to = intAttr("to", 0);
-    const onnx::TypeProto *from = types.lookup(n.input(0));
-    if (to != onnx::TensorProto::FLOAT || !from ||
-        from->tensor_type().elem_type() != onnx::TensorProto::FLOAT)
-      nodeError("Cast is supported only from float32 to float32 (to " +
-                llvm::Twine(dataTypeName(int32_t(to))) + ")");
-    return alias();
-  }
+  if (op == "Cast")
+    return importCast();
+  if (op == "QuantizeLinear")
+    return importQuantizeLinear();
+  if (op == "DequantizeLinear")
+    return importDequantizeLinear();
+  if (op == "QLinearConv")
+    return importQLinearConv();
+  if (op == "QLinearMatMul")
+    return importQLinearMatMul();
+  if (op == "ConvInteger" || op == "MatMulInteger")
+    return importIntegerOp(op == "ConvInteger");
   nodeError("unsupported ONNX op '" + op + "'");
 }
 
@@ -823,6 +1021,7 @@ void Importer::importConstant() {
   } else if (auto *a = attr("value_floats")) {
     std::vector<float> v(a->floats().begin(), a->floats().end());
     value = DenseElementsAttr::get(f32({int64_t(v.size())}), llvm::ArrayRef(v));
+    constantTypes[node->output(0)] = a->t().data_type();
   } else if (auto *a = attr("value_int")) {
     value = DenseElementsAttr::get(RankedTensorType::get({}, b.getI64Type()),
                                    int64_t(a->i()));
@@ -841,12 +1040,27 @@ void Importer::importConstant() {
 
 void Importer::importConv() {
   const std::string &x = node->input(0), &out = node->output(0);
-  SmallVector<int64_t> inShape = shapeOf(x), outShape = shapeOf(out);
+  if (shapeOf(x).size() != 4)
+    nodeError("only 2-D convolutions (NCHW inputs) are supported, got rank " +
+              llvm::Twine(shapeOf(x).size()));
+  Value input = nhwcValue(x);
+  Value filter = weightValue(1, kToNHWC, "the weights of Conv");
+  Value bias = has(2) ? biasValue(2, "the bias of Conv") : Value();
+  defineOutput(buildConv(x, input, filter, bias, out),
+               /*isNHWC=*/true);
+}
+
+Value Importer::buildConv(StringRef x, Value input, Value filter, Value bias,
+                          StringRef name) {
+  const std::string &out = node->output(0);
+  SmallVector<int64_t> inShape = shapeOf(x, true), outShape = shapeOf(out, true);
   if (inShape.size() != 4)
     nodeError("only 2-D convolutions (NCHW inputs) are supported, got rank " +
               llvm::Twine(inShape.size()));
-  DenseElementsAttr w = requireConstant(1, "the weights of Conv");
-  ArrayRef<int64_t> ws = w.getType().getShape();
+  auto fs = cast<RankedTensorType>(filter.getType()).getShape(); // OHWI
+  if (fs.size() != 4)
+    nodeError("the weights must have rank 4");
+  SmallVector<int64_t> ws = {fs[0], fs[3], fs[1], fs[2]};
   int64_t groups = intAttr("group", 1);
   SmallVector<int64_t> strides = intsAttr("strides", {1, 1});
   SmallVector<int64_t> dilations = intsAttr("dilations", {1, 1});
@@ -857,17 +1071,11 @@ void Importer::importConv() {
               "match the weights");
   SmallVector<int64_t> padding =
       windowPadding({inShape[2], inShape[3]}, kernel, strides, dilations);
-  Value input = nhwcValue(x);
-  Value filter = arith::ConstantOp::create(b, loc, permute(w, kToNHWC));
-  Value bias;
-  if (has(2)) {
-    DenseElementsAttr bc = requireConstant(2, "the bias of Conv");
-    bias = materialize(bc);
-  }
-  auto conv = Conv2DOp::create(b, loc, f32(toNHWC(outShape)), input, filter,
-                               bias, strides, padding, dilations, groups,
-                               FloatAttr(), FloatAttr(), nameAttr(out));
-  defineOutput(conv, /*isNHWC=*/true);
+  if (outShape.size() != 4)
+    nodeError("the result must have rank 4");
+  return Conv2DOp::create(b, loc, f32(toNHWC(outShape)), input, filter, bias,
+                          strides, padding, dilations, groups, FloatAttr(),
+                          FloatAttr(), nameAttr(name));
 }
 
 void Importer::importGemm() {
@@ -884,7 +1092,12 @@ void Importer::importGemm() {
               auxName(out, "a_t"));
   }
   Value rhs;
-  if (DenseElementsAttr bc = constantOf(1)) {
+  if (has(1) && tensor(node->input(1)).dequantOf && alpha == 1.0f) {
+    SmallVector<int64_t> perm;
+    if (transB)
+      perm = {1, 0};
+    rhs = weightValue(1, perm, "the weights of Gemm");
+  } else if (DenseElementsAttr bc = constantOf(1)) {
     if (transB)
       bc = permute(bc, {1, 0});
     if (alpha != 1.0f)
@@ -902,7 +1115,11 @@ void Importer::importGemm() {
   }
   int64_t n = outShape[1];
   Value bias, addAfter;
-  if (has(2) && beta != 0.0f) {
+  if (has(2) && beta == 1.0f && tensor(node->input(2)).dequantOf &&
+      tensor(node->input(2)).constant.getType().getRank() == 1 &&
+      tensor(node->input(2)).constant.getType().getDimSize(0) == n) {
+    bias = biasValue(2, "the bias of Gemm");
+  } else if (has(2) && beta != 0.0f) {
     if (DenseElementsAttr c = constantOf(2)) {
       c = mapFloats(c, [&](float v) { return v * beta; });
       auto ct = c.getType();
@@ -949,7 +1166,8 @@ void Importer::importMatMul() {
     nodeError("MatMul with a rank-1 operand is not supported");
   Value a = onnxValue(node->input(0));
   if (bs.size() == 2) {
-    Value rhs = bc ? materialize(bc) : onnxValue(node->input(1));
+    Value rhs = bc ? weightValue(1, {}, "the weights of MatMul")
+                   : onnxValue(node->input(1));
     if (as.size() <= 3) {
       defineOutput(MatmulOp::create(b, loc, f32(outShape), a, rhs, Value(),
                                     FloatAttr(), FloatAttr(), nameAttr(out)),
@@ -1111,7 +1329,8 @@ void Importer::importUnaryIsland(StringRef op) {
 
 void Importer::importPool(bool isMax) {
   const std::string &x = node->input(0), &out = node->output(0);
-  SmallVector<int64_t> inShape = shapeOf(x), outShape = shapeOf(out);
+  SmallVector<int64_t> inShape = shapeOf(x, isMax),
+                        outShape = shapeOf(out, isMax);
   if (inShape.size() != 4)
     nodeError("only 2-D pooling (NCHW inputs) is supported");
   SmallVector<int64_t> kernel = intsAttr("kernel_shape", {});
@@ -1136,7 +1355,9 @@ void Importer::importPool(bool isMax) {
   bool countPad = intAttr("count_include_pad", 0) != 0;
   bool padded = llvm::any_of(padding, [](int64_t p) { return p != 0; });
   Value input = nhwcValue(x);
-  RankedTensorType type = f32(toNHWC(outShape));
+  // MaxPool may read quantized data (QOperator models): it keeps its type.
+  RankedTensorType type =
+      cast<RankedTensorType>(input.getType()).clone(toNHWC(outShape));
   Value result;
   if (!isMax && countPad && padded) {
     // Padding counts as zeros: a depthwise convolution with weights
@@ -1177,7 +1398,7 @@ void Importer::importGlobalAveragePool() {
 
 void Importer::importReshapeLike() {
   const std::string &x = node->input(0), &out = node->output(0);
-  SmallVector<int64_t> outShape = shapeOf(out);
+  SmallVector<int64_t> outShape = shapeOf(out, /*anyType=*/true);
   Tensor &t = tensor(x);
   if (t.constant && !t.onnx && !t.nhwc) {
     Tensor c;
@@ -1188,17 +1409,20 @@ void Importer::importReshapeLike() {
   }
   // A [N,C,1,1] (or [N,1,H,W]) tensor has the same element order in NHWC.
   Value input;
-  if (t.nhwc && !t.onnx && sameOrder(shapeOf(x)))
+  if (t.nhwc && !t.onnx && sameOrder(shapeOf(x, true)))
     input = t.nhwc;
   else
     input = onnxValue(x);
-  defineOutput(ReshapeOp::create(b, loc, f32(outShape), input, nameAttr(out)),
+  // Quantized (QOperator models) or float: the element type is kept.
+  auto inType = cast<RankedTensorType>(input.getType());
+  defineOutput(ReshapeOp::create(b, loc, inType.clone(outShape), input,
+                                 nameAttr(out)),
                false);
 }
 
 void Importer::importTranspose() {
   const std::string &x = node->input(0), &out = node->output(0);
-  SmallVector<int64_t> inShape = shapeOf(x);
+  SmallVector<int64_t> inShape = shapeOf(x, true);
   int64_t rank = inShape.size();
   SmallVector<int64_t> rev(llvm::reverse(llvm::seq<int64_t>(0, rank)));
   SmallVector<int64_t> perm = intsAttr("perm", rev);
@@ -1216,16 +1440,24 @@ void Importer::importTranspose() {
       composed.push_back(kToNCHW[p]);
     if (llvm::equal(composed, llvm::seq<int64_t>(0, 4))) {
       // The ONNX transpose undoes NCHW: the result is the NHWC tensor.
-      tensors[out] = Tensor{t.nhwc, Value(), DenseElementsAttr()};
+      Tensor r;
+      r.onnx = t.nhwc;
+      tensors[out] = r;
       return;
     }
-    defineOutput(TransposeOp::create(b, loc, f32(shapeOf(out)), t.nhwc,
+    defineOutput(TransposeOp::create(b, loc,
+                                     cast<RankedTensorType>(t.nhwc.getType())
+                                         .clone(shapeOf(out, true)),
+                                     t.nhwc,
                                      composed, nameAttr(out)),
                  false);
     return;
   }
-  defineOutput(TransposeOp::create(b, loc, f32(shapeOf(out)), onnxValue(x),
-                                   perm, nameAttr(out)),
+  Value in = onnxValue(x);
+  defineOutput(TransposeOp::create(
+                   b, loc,
+                   cast<RankedTensorType>(in.getType()).clone(shapeOf(out, true)),
+                   in, perm, nameAttr(out)),
                false);
 }
 
@@ -1233,9 +1465,7 @@ void Importer::importConcat() {
   const std::string &out = node->output(0);
   SmallVector<int64_t> outShape = shapeOf(out);
   int64_t rank = outShape.size();
-  int64_t axis = intAttr("axis", 0);
-  if (axis < 0)
-    axis += rank;
+  int64_t axis = axisAttr("axis", 0, rank);
   bool nhwc = rank == 4;
   bool anyNHWC = false;
   for (const std::string &in : node->input()) {
@@ -1260,9 +1490,7 @@ void Importer::importSoftmax() {
   Value x = onnxValue(node->input(0));
   auto type = cast<RankedTensorType>(x.getType());
   int64_t rank = type.getRank();
-  int64_t axis = intAttr("axis", -1);
-  if (axis < 0)
-    axis += rank;
+  int64_t axis = axisAttr("axis", -1, rank);
   SmallVector<int64_t> reduced(type.getShape());
   reduced[axis] = 1;
   auto rtype = f32(reduced);
@@ -1310,9 +1538,7 @@ void Importer::importLayerNorm() {
   Value x = onnxValue(node->input(0));
   auto type = cast<RankedTensorType>(x.getType());
   int64_t rank = type.getRank();
-  int64_t axis = intAttr("axis", -1);
-  if (axis < 0)
-    axis += rank;
+  int64_t axis = axisAttr("axis", -1, rank);
   float epsilon = floatAttr("epsilon", 1e-5f);
   auto param = [&](int i) -> Value {
     if (!has(i))
@@ -1358,6 +1584,460 @@ void Importer::importLayerNorm() {
       false);
 }
 
+
+//===----------------------------------------------------------------------===//
+// Quantized models (QDQ, QLinear*, *Integer)
+//===----------------------------------------------------------------------===//
+
+int32_t Importer::elemTypeOf(StringRef name) {
+  if (auto it = constantTypes.find(name); it != constantTypes.end())
+    return it->second;
+  const onnx::TypeProto *t = types.lookup(name);
+  if (t && t->has_tensor_type())
+    return t->tensor_type().elem_type();
+  return 0;
+}
+
+quant::QuantizedType Importer::makeQuantType(ArrayRef<double> scales,
+                                             ArrayRef<int64_t> zps,
+                                             int32_t dtype, int64_t axis) {
+  for (double sc : scales)
+    if (!(std::isfinite(sc) && sc > 0.0))
+      nodeError("the quantization scale must be positive and finite, got " +
+                llvm::Twine(std::to_string(sc)));
+  int64_t qmin, qmax;
+  unsigned width = 8;
+  bool isSigned = true;
+  switch (dtype) {
+  case onnx::TensorProto::INT8:
+    qmin = -128, qmax = 127;
+    break;
+  case onnx::TensorProto::UINT8:
+    qmin = 0, qmax = 255, isSigned = false;
+    break;
+  case onnx::TensorProto::INT32:
+    qmin = INT32_MIN, qmax = INT32_MAX, width = 32;
+    break;
+  default:
+    nodeError("quantized data of element type " +
+              llvm::Twine(dataTypeName(dtype)) +
+              " is not supported (int8, uint8 and int32 are)");
+  }
+  for (int64_t z : zps)
+    if (z < qmin || z > qmax)
+      nodeError("zero point " + llvm::Twine(z) + " is outside the range of " +
+                dataTypeName(dtype));
+  unsigned flags = isSigned ? quant::QuantizationFlags::Signed : 0;
+  Type storage = b.getIntegerType(width);
+  if (axis < 0)
+    return quant::UniformQuantizedType::get(flags, storage, b.getF32Type(),
+                                            scales[0], zps[0], qmin, qmax);
+  return quant::UniformQuantizedPerAxisType::get(
+      flags, storage, b.getF32Type(), scales, zps, int32_t(axis), qmin, qmax);
+}
+
+quant::QuantizedType Importer::quantTypeOf(int scaleIdx, int zpIdx,
+                                           int32_t dtype, int64_t axis,
+                                           ArrayRef<int64_t> shape) {
+  DenseElementsAttr sc = requireConstant(scaleIdx, "the scale");
+  if (!isa<FloatType>(sc.getElementType()))
+    nodeError("the scale must be a float tensor");
+  SmallVector<double> scales;
+  for (float f : floatsOf(sc))
+    scales.push_back(double(f));
+  SmallVector<int64_t> zps;
+  if (has(zpIdx)) {
+    DenseElementsAttr zp = requireConstant(zpIdx, "the zero point");
+    if (isa<FloatType>(zp.getElementType()))
+      nodeError("the zero point must be an integer tensor");
+    for (APInt v : zp.getValues<APInt>())
+      zps.push_back(v.getSExtValue());
+    dtype = elemTypeOf(node->input(zpIdx));
+    if (zp.getType().getNumElements() != sc.getType().getNumElements())
+      nodeError("the scale and the zero point have different sizes");
+  } else {
+    zps.assign(scales.size(), 0);
+  }
+  if (scales.empty())
+    nodeError("the scale is empty");
+  bool perAxis = sc.getType().getRank() > 0 && scales.size() > 1;
+  if (sc.getType().getRank() > 1)
+    nodeError("the scale must be a scalar or a 1-D tensor");
+  if (!perAxis)
+    return makeQuantType(scales[0], zps[0], dtype, -1);
+  int64_t rank = shape.size();
+  if (axis < 0)
+    axis += rank;
+  if (axis < 0 || axis >= rank)
+    nodeError("axis " + llvm::Twine(axis) + " is out of range");
+  if (shape[axis] != int64_t(scales.size()))
+    nodeError("per-axis quantization has " + llvm::Twine(scales.size()) +
+              " scales for a dimension of size " + llvm::Twine(shape[axis]));
+  return makeQuantType(scales, zps, dtype, axis);
+}
+
+QuantConst Importer::quantConstOf(int i, quant::QuantizedType type) {
+  Tensor &t = tensor(node->input(i));
+  DenseElementsAttr data = t.quantConst ? t.quantConst->storage : t.constant;
+  if (!data || isa<FloatType>(data.getElementType()))
+    nodeError("input '" + node->input(i) + "' must be constant integer data");
+  int64_t lo = type.getStorageTypeMin(), hi = type.getStorageTypeMax();
+  for (APInt v : data.getValues<APInt>())
+    if (v.getSExtValue() < lo || v.getSExtValue() > hi)
+      nodeError("input '" + node->input(i) + "' holds " +
+                llvm::Twine(v.getSExtValue()) +
+                ", outside the range of its type");
+  return {data, type};
+}
+
+Value Importer::quantConstValue(const QuantConst &c) {
+  auto shape = c.storage.getType().getShape();
+  unsigned width = c.type.getStorageTypeIntegralWidth();
+  auto intType = RankedTensorType::get(shape, b.getIntegerType(width));
+  SmallVector<APInt> values;
+  for (APInt v : c.storage.getValues<APInt>())
+    values.push_back(APInt(width, uint64_t(v.getSExtValue()),
+                           /*isSigned=*/true, /*implicitTrunc=*/true));
+  Value ints = arith::ConstantOp::create(
+      b, loc, DenseElementsAttr::get(intType, values));
+  return quant::StorageCastOp::create(
+      b, loc, RankedTensorType::get(shape, c.type), ints);
+}
+
+Value Importer::dequantConstValue(const QuantConst &c, StringRef name) {
+  Value q = quantConstValue(c);
+  auto shape = c.storage.getType().getShape();
+  return DequantizeOp::create(b, loc, f32(shape), q, nameAttr(name));
+}
+
+Value Importer::dequantizeActivation(StringRef name, quant::QuantizedType type,
+                                     bool forceNHWC, bool &nhwc,
+                                     StringRef dqName) {
+  Tensor &t = tensor(name);
+  Value q;
+  if (forceNHWC) {
+    q = nhwcValue(name);
+    nhwc = true;
+  } else if (t.nhwc) {
+    q = t.nhwc;
+    nhwc = true;
+  } else {
+    q = onnxValue(name);
+    nhwc = false;
+  }
+  auto qt = cast<RankedTensorType>(q.getType());
+  auto have = getQuantElementType(qt);
+  if (!have)
+    nodeError("input '" + name + "' is not a quantized tensor");
+  if (auto pa = dyn_cast<quant::UniformQuantizedPerAxisType>(type)) {
+    (void)pa;
+    nodeError("per-axis dequantization of a run-time tensor is not supported");
+  }
+  if (have != type) {
+    if (have.getStorageType() != type.getStorageType() ||
+        have.isSigned() != type.isSigned())
+      nodeError("input '" + name + "' has another integer type");
+    // The same integers read with other parameters.
+    Value ints = quant::StorageCastOp::create(
+        b, loc, qt.clone(type.getStorageType()), q);
+    q = quant::StorageCastOp::create(b, loc, qt.clone(type), ints);
+  }
+  return DequantizeOp::create(b, loc, qt.clone(b.getF32Type()), q,
+                              nameAttr(dqName));
+}
+
+Value Importer::weightValue(int i, ArrayRef<int64_t> perm, StringRef what) {
+  Tensor &t = tensor(node->input(i));
+  if (t.dequantOf && t.dequantOf->type.getStorageTypeIntegralWidth() <= 8)
+    return dequantConstValue(perm.empty() ? *t.dequantOf
+                                          : permute(*t.dequantOf, perm),
+                             auxName(node->input(i), "w"));
+  DenseElementsAttr c = requireConstant(i, what);
+  return materialize(perm.empty() ? c : permute(c, perm));
+}
+
+Value Importer::biasValue(int i, StringRef what) {
+  Tensor &t = tensor(node->input(i));
+  if (t.dequantOf)
+    return dequantConstValue(*t.dequantOf, auxName(node->input(i), "b"));
+  return materialize(requireConstant(i, what));
+}
+
+void Importer::importQuantizeLinear() {
+  const std::string &x = node->input(0), &out = node->output(0);
+  int32_t dtype = onnx::TensorProto::UINT8;
+  Tensor &t = tensor(x);
+  SmallVector<int64_t> shape =
+      t.constant ? SmallVector<int64_t>(t.constant.getType().getShape())
+                 : shapeOf(x);
+  quant::QuantizedType type =
+      quantTypeOf(1, 2, dtype, intAttr("axis", 1), shape);
+  if (t.constant) {
+    if (!isa<FloatType>(t.constant.getElementType()))
+      nodeError("the input must be float");
+    // Quantized now, as the spec's quantize does it at run time: f32
+    // division, ties to even, saturation.
+    QuantConst c;
+    c.type = type;
+    std::vector<float> v = floatsOf(t.constant);
+    SmallVector<double> scales;
+    SmallVector<int64_t> zps;
+    int64_t axis = -1, inner = 1, channels = 1;
+    if (auto pa = dyn_cast<quant::UniformQuantizedPerAxisType>(type)) {
+      llvm::append_range(scales, pa.getScales());
+      llvm::append_range(zps, pa.getZeroPoints());
+      axis = pa.getQuantizedDimension();
+      channels = shape[axis];
+      for (int64_t i = axis + 1; i < int64_t(shape.size()); ++i)
+        inner *= shape[i];
+    } else {
+      auto u = cast<quant::UniformQuantizedType>(type);
+      scales.push_back(u.getScale());
+      zps.push_back(u.getZeroPoint());
+    }
+    std::vector<int64_t> q;
+    for (size_t i = 0; i < v.size(); ++i) {
+      int64_t ch = axis < 0 ? 0 : (int64_t(i) / inner) % channels;
+      float r = std::nearbyint(v[i] / float(scales[ch]));
+      double lo = double(type.getStorageTypeMin() - zps[ch]);
+      double hi = double(type.getStorageTypeMax() - zps[ch]);
+      double d = std::isnan(r) ? 0.0 : std::min(std::max(double(r), lo), hi);
+      q.push_back(int64_t(d) + zps[ch]);
+    }
+    c.storage = DenseElementsAttr::get(
+        RankedTensorType::get(shape, b.getI64Type()), llvm::ArrayRef(q));
+    Tensor r;
+    r.quantConst = c;
+    tensors[out] = r;
+    constantTypes[out] = has(2) ? elemTypeOf(node->input(2)) : dtype;
+    return;
+  }
+  if (isa<quant::UniformQuantizedPerAxisType>(type))
+    nodeError("per-axis quantization of a run-time tensor is not supported");
+  bool nhwc;
+  Value v = anyLayout(x, nhwc);
+  auto vt = cast<RankedTensorType>(v.getType());
+  if (!isa<FloatType>(vt.getElementType()))
+    nodeError("the input must be float");
+  defineOutput(QuantizeOp::create(b, loc, vt.clone(type), v, nameAttr(out)),
+               nhwc);
+}
+
+void Importer::importDequantizeLinear() {
+  const std::string &x = node->input(0), &out = node->output(0);
+  Tensor &t = tensor(x);
+  if (t.quantConst || (t.constant && !isa<FloatType>(t.constant.getElementType()))) {
+    DenseElementsAttr data = t.quantConst ? t.quantConst->storage : t.constant;
+    quant::QuantizedType type =
+        quantTypeOf(1, 2, elemTypeOf(x), intAttr("axis", 1),
+                    data.getType().getShape());
+    if (has(2) && elemTypeOf(node->input(2)) != elemTypeOf(x) &&
+        elemTypeOf(x) != 0)
+      nodeError("the zero point and the data have different types");
+    Tensor r;
+    r.dequantOf = quantConstOf(0, type);
+    r.constant = dequantizeConst(*r.dequantOf);
+    tensors[out] = r;
+    return;
+  }
+  if (t.constant)
+    nodeError("the input of DequantizeLinear must be integer data");
+  bool nhwc;
+  Value any = anyLayout(x, nhwc);
+  quant::QuantizedType have = getQuantElementType(any.getType());
+  if (!have)
+    nodeError("the input '" + x + "' is not quantized (it is not made by "
+              "QuantizeLinear or a quantized op)");
+  int32_t dtype = have.isSigned() ? onnx::TensorProto::INT8
+                                  : onnx::TensorProto::UINT8;
+  quant::QuantizedType type =
+      quantTypeOf(1, 2, dtype, intAttr("axis", 1),
+                  cast<RankedTensorType>(any.getType()).getShape());
+  defineOutput(dequantizeActivation(x, type, false, nhwc, out), nhwc);
+}
+
+void Importer::importCast() {
+  const std::string &x = node->input(0);
+  int64_t to = intAttr("to", 0);
+  Tensor &t = tensor(x);
+  int32_t from = elemTypeOf(x);
+  bool isFloatValue = (t.onnx || t.nhwc) &&
+                      isFloatTensor((t.nhwc ? t.nhwc : t.onnx).getType());
+  if (to == onnx::TensorProto::FLOAT &&
+      (from == onnx::TensorProto::FLOAT ||
+       (from == onnx::TensorProto::INT32 && t.intValued && isFloatValue)))
+    return alias();
+  // A quantized tensor cast to its own integer type (Q -> Cast -> DQ) is
+  // itself; cast to float it is its integers (scale 1, zero point 0).
+  Value q = t.nhwc ? t.nhwc : t.onnx;
+  quant::QuantizedType qt = q ? getQuantElementType(q.getType())
+                              : quant::QuantizedType();
+  if (qt && !isa<quant::UniformQuantizedPerAxisType>(qt)) {
+    int32_t own = qt.isSigned() ? onnx::TensorProto::INT8
+                                : onnx::TensorProto::UINT8;
+    if (to == own)
+      return alias();
+    if (to == onnx::TensorProto::FLOAT) {
+      bool nhwc;
+      quant::QuantizedType ints = makeQuantType(1.0, 0, own, -1);
+      defineOutput(dequantizeActivation(x, ints, false, nhwc, node->output(0)),
+                   nhwc);
+      return;
+    }
+  }
+  nodeError("Cast is supported from float32 to float32, from a quantized "
+            "tensor to its own type or to float32, and from the int32 result "
+            "of ConvInteger/MatMulInteger to float32 (from " +
+            llvm::Twine(dataTypeName(from)) + " to " +
+            dataTypeName(int32_t(to)) + ")");
+}
+
+void Importer::importQLinearConv() {
+  // x, x_scale, x_zero_point, w, w_scale, w_zero_point, y_scale,
+  // y_zero_point, B: DequantizeLinear(x), DequantizeLinear(w) and the int32
+  // bias at scale x_scale * w_scale, a float conv, QuantizeLinear(y).
+  const std::string &x = node->input(0), &out = node->output(0);
+  if (shapeOf(x, true).size() != 4)
+    nodeError("only 2-D convolutions (NCHW inputs) are supported");
+  bool nhwc;
+  Value xv = onnxValue(x);
+  auto xq = getQuantElementType(xv.getType());
+  if (!xq)
+    nodeError("the input '" + x + "' is not quantized");
+  int32_t xType = xq.isSigned() ? onnx::TensorProto::INT8
+                                : onnx::TensorProto::UINT8;
+  quant::QuantizedType xt = quantTypeOf(1, 2, xType, -1, {});
+  Value input =
+      dequantizeActivation(x, xt, true, nhwc, auxName(out, "x"));
+  DenseElementsAttr wdata = constantOf(3);
+  if (!wdata)
+    nodeError("the weights must be a constant");
+  quant::QuantizedType wt = quantTypeOf(4, 5, elemTypeOf(node->input(3)), 0,
+                                        wdata.getType().getShape());
+  QuantConst w = quantConstOf(3, wt);
+  Value filter = dequantConstValue(permute(w, kToNHWC), auxName(out, "w"));
+  Value bias;
+  if (has(8)) {
+    DenseElementsAttr bdata = requireConstant(8, "the bias");
+    int64_t o = wdata.getType().getDimSize(0);
+    if (bdata.getType().getRank() != 1 || bdata.getType().getDimSize(0) != o)
+      nodeError("the bias must have one value per output channel");
+    auto xs = cast<quant::UniformQuantizedType>(xt).getScale();
+    SmallVector<double> scales;
+    for (int64_t c = 0; c < o; ++c) {
+      double ws = isa<quant::UniformQuantizedPerAxisType>(wt)
+                      ? cast<quant::UniformQuantizedPerAxisType>(wt)
+                            .getScales()[c]
+                      : cast<quant::UniformQuantizedType>(wt).getScale();
+      scales.push_back(double(float(xs) * float(ws)));
+    }
+    quant::QuantizedType bt = makeQuantType(
+        scales, SmallVector<int64_t>(o, 0), onnx::TensorProto::INT32, 0);
+    bias = dequantConstValue(quantConstOf(8, bt), auxName(out, "b"));
+  }
+  Value conv = buildConv(x, input, filter, bias, auxName(out, "conv"));
+  auto yt = quantTypeOf(6, 7, xType, -1, {});
+  auto ct = cast<RankedTensorType>(conv.getType());
+  defineOutput(QuantizeOp::create(b, loc, ct.clone(yt), conv, nameAttr(out)),
+               true);
+}
+
+void Importer::importQLinearMatMul() {
+  // a, a_scale, a_zero_point, b, b_scale, b_zero_point, y_scale,
+  // y_zero_point.
+  const std::string &a = node->input(0), &out = node->output(0);
+  SmallVector<int64_t> as = shapeOf(a, true), outShape = shapeOf(out, true);
+  Value av = onnxValue(a);
+  auto aq = getQuantElementType(av.getType());
+  if (!aq)
+    nodeError("the input '" + a + "' is not quantized");
+  int32_t aType = aq.isSigned() ? onnx::TensorProto::INT8
+                                : onnx::TensorProto::UINT8;
+  bool nhwc;
+  Value lhs = dequantizeActivation(a, quantTypeOf(1, 2, aType, -1, {}), false,
+                                   nhwc, auxName(out, "a"));
+  if (nhwc)
+    nodeError("a rank-4 left operand is not supported");
+  Value rhs;
+  if (DenseElementsAttr bdata = constantOf(3)) {
+    if (bdata.getType().getRank() != 2)
+      nodeError("constant weights must have rank 2");
+    quant::QuantizedType bt = quantTypeOf(4, 5, elemTypeOf(node->input(3)), 1,
+                                          bdata.getType().getShape());
+    rhs = dequantConstValue(quantConstOf(3, bt), auxName(out, "b"));
+  } else {
+    Value bv = onnxValue(node->input(3));
+    auto bq = getQuantElementType(bv.getType());
+    if (!bq)
+      nodeError("the input '" + node->input(3) + "' is not quantized");
+    int32_t bType = bq.isSigned() ? onnx::TensorProto::INT8
+                                  : onnx::TensorProto::UINT8;
+    bool bn;
+    rhs = dequantizeActivation(node->input(3),
+                               quantTypeOf(4, 5, bType, -1, {}), false, bn,
+                               auxName(out, "b"));
+  }
+  if (as.size() < 2 || as.size() > 3)
+    nodeError("QLinearMatMul supports [M,K] and [B,M,K] left operands");
+  Value mm = MatmulOp::create(b, loc, f32(outShape), lhs, rhs, Value(),
+                              FloatAttr(), FloatAttr(),
+                              nameAttr(auxName(out, "matmul")));
+  auto yt = quantTypeOf(6, 7, aType, -1, {});
+  defineOutput(QuantizeOp::create(b, loc,
+                                  cast<RankedTensorType>(mm.getType()).clone(yt),
+                                  mm, nameAttr(out)),
+               false);
+}
+
+void Importer::importIntegerOp(bool isConv) {
+  // ConvInteger(x, w, x_zero_point, w_zero_point) and
+  // MatMulInteger(a, b, a_zero_point, b_zero_point): int32 results, exact
+  // integers, computed here as the float op on the integers (scale 1) minus
+  // their zero points; the result is a float tensor holding those integers
+  // (Cast to float is then free). Exact while |result| < 2^24.
+  const std::string &x = node->input(0), &out = node->output(0);
+  Value xv = onnxValue(x);
+  auto xq = getQuantElementType(xv.getType());
+  if (!xq)
+    nodeError("the input '" + x + "' is not quantized (qlow reads integer "
+              "tensors only from QuantizeLinear or quantized ops)");
+  int32_t xType = xq.isSigned() ? onnx::TensorProto::INT8
+                                : onnx::TensorProto::UINT8;
+  auto zeroPointType = [&](int zpIdx, int32_t dtype) {
+    int64_t z = 0;
+    if (has(zpIdx)) {
+      DenseElementsAttr zp = requireConstant(zpIdx, "the zero point");
+      if (zp.getType().getNumElements() != 1)
+        nodeError("only per-tensor zero points are supported");
+      z = (*zp.getValues<APInt>().begin()).getSExtValue();
+    }
+    return makeQuantType(1.0, z, dtype, -1);
+  };
+  bool nhwc;
+  Value input = dequantizeActivation(x, zeroPointType(2, xType), isConv, nhwc,
+                                     auxName(out, "x"));
+  DenseElementsAttr wdata = constantOf(1);
+  if (!wdata || isa<FloatType>(wdata.getElementType()))
+    nodeError("the weights must be a constant integer tensor");
+  int32_t wType = elemTypeOf(node->input(1));
+  quant::QuantizedType wt = zeroPointType(3, wType);
+  QuantConst w = quantConstOf(1, wt);
+  Value result;
+  if (isConv) {
+    Value filter = dequantConstValue(permute(w, kToNHWC), auxName(out, "w"));
+    result = buildConv(x, input, filter, Value(), out);
+  } else {
+    if (nhwc || wdata.getType().getRank() != 2)
+      nodeError("MatMulInteger supports [M,K] or [B,M,K] x [K,N] constant "
+                "weights");
+    result = MatmulOp::create(b, loc, f32(shapeOf(out, true)), input,
+                              dequantConstValue(w, auxName(out, "w")),
+                              Value(), FloatAttr(), FloatAttr(),
+                              nameAttr(out));
+  }
+  defineOutput(result, isConv);
+  tensors[out].intValued = true;
+}
 } // namespace
 
 //===----------------------------------------------------------------------===//

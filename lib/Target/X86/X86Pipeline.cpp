@@ -58,6 +58,12 @@ void addLowerToLLVM(OpPassManager &pm, bool optimize, StringRef isa) {
   pm.addPass(createSCFToControlFlowPass());
   pm.addPass(memref::createExpandStridedMetadataPass());
   pm.addPass(createLowerAffinePass());
+  // Math before vectors: math ops with LLVM intrinsics (roundeven, exp, ...)
+  // become intrinsics on their vector types, the rest (erf) libm calls
+  // unrolled over vector lanes; after vector-to-llvm a vector math.erf is
+  // left behind an unrealized cast.
+  pm.addPass(createConvertMathToLLVMPass());
+  pm.addPass(createConvertMathToLibmPass());
   ConvertVectorToLLVMPassOptions vectorToLLVM;
   vectorToLLVM.vectorContractLowering =
       vector::VectorContractLowering::OuterProduct;
@@ -65,8 +71,6 @@ void addLowerToLLVM(OpPassManager &pm, bool optimize, StringRef isa) {
       vector::VectorTransposeLowering::Shuffle1D;
   pm.addPass(createConvertVectorToLLVMPass(vectorToLLVM));
   pm.addPass(createFinalizeMemRefToLLVMConversionPass());
-  pm.addPass(createConvertMathToLLVMPass());
-  pm.addPass(createConvertMathToLibmPass());
   pm.addPass(createArithToLLVMConversionPass());
   pm.addPass(createConvertIndexToLLVMPass());
   pm.addPass(createConvertControlFlowToLLVMPass());
