@@ -21,12 +21,12 @@ out="$build/bench"
 mkdir -p "$out"
 
 "$bin/qlow-opt" "$model" --qlow-quantize-to-integer="stats=$stats" \
-  --qlow-x86-lower-to-llvm="func=$func model=${func}_int8 $lower" \
+  --qlow-x86-lower-to-llvm="func=$func model=${func}_int8 cpu=$mcpu $lower" \
   -o "$out/$func.int8.llvm.mlir"
 "$bin/qlow-x86-codegen" "$out/$func.int8.llvm.mlir" -mcpu="$mcpu" \
   -o "$out/$func.int8.so"
 "$bin/qlow-opt" "$model" --qlow-import-pipeline --qlow-lower \
-  --qlow-x86-lower-to-llvm="func=$func model=${func}_fp32 $lower" \
+  --qlow-x86-lower-to-llvm="func=$func model=${func}_fp32 cpu=$mcpu $lower" \
   -o "$out/$func.fp32.llvm.mlir"
 "$bin/qlow-x86-codegen" "$out/$func.fp32.llvm.mlir" -mcpu="$mcpu" \
   -o "$out/$func.fp32.so"

@@ -31,3 +31,17 @@ tools = ["qlow-opt", "qlow-reference-eval", "qlow-run", "qlow-npy",
          "qlow-load-model", "qlow-x86-codegen", "qlow-translate", "qlow-compile",
          "mlir-runner", "mlir-opt"]
 llvm_config.add_tool_substitutions(tools, tool_dirs)
+
+# CPU features of the host, for execution tests of code that uses them.
+try:
+    with open("/proc/cpuinfo") as f:
+        flags = set()
+        for line in f:
+            if line.startswith("flags"):
+                flags.update(line.split(":", 1)[1].split())
+    if "avx2" in flags:
+        config.available_features.add("host-avx2")
+    if "avx_vnni" in flags:
+        config.available_features.add("host-avxvnni")
+except OSError:
+    pass

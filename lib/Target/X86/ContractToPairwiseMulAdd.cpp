@@ -6,13 +6,11 @@
 //
 //   acc[m][n] += a[m][2p] * b[2p][n] + a[m][2p+1] * b[2p+1][n]
 //
-// written as a multiply of sign-extended 16-bit vectors (the pair of `a`
-// broadcast against the interleaved pair of rows of `b`) followed by the sum
-// of its even and odd lanes. LLVM's x86 backend turns exactly this into
-// vpmaddwd (16 multiply-accumulates per instruction with AVX2, where the
-// outer-product lowering needs a 32-bit vpmulld per 8) and, with AVX-VNNI or
-// AVX-512 VNNI, into vpdpwssd (the accumulate included). No intrinsics: the
-// same IR is correct, just slower, on any x86-64.
+// with x86's pmaddwd: the pair of `a` (one i32) broadcast to every output
+// lane, against the interleaved pair of rows of `b`. 16 multiply-accumulates
+// per instruction with AVX2 (vpmaddwd ymm), where the outer-product lowering
+// needs a 32-bit vpmulld per 8; SSE2's 128-bit form (every x86-64 has it)
+// otherwise. With VNNI, LLVM fuses the accumulate (vpdpwssd).
 //
 // Exact: 16-bit products fit i32, and i32 addition wraps identically in any
 // order, so the pairing changes nothing. An odd reduction length is padded
@@ -22,6 +20,7 @@
 #include "X86Transforms.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/IR/AffineMap.h"
 #include "mlir/IR/PatternMatch.h"
@@ -59,7 +58,10 @@ DenseI64ArrayAttr mask(OpBuilder &b, ArrayRef<int64_t> indices) {
 }
 
 struct ContractToPairwiseMulAdd : OpRewritePattern<vector::ContractionOp> {
-  using OpRewritePattern::OpRewritePattern;
+  ContractToPairwiseMulAdd(MLIRContext *ctx, unsigned vectorBits,
+                           PatternBenefit benefit)
+      : OpRewritePattern(ctx, benefit), vectorBits(vectorBits) {}
+  unsigned vectorBits;
 
   LogicalResult matchAndRewrite(vector::ContractionOp op,
                                 PatternRewriter &rewriter) const override {
@@ -123,8 +125,11 @@ struct ContractToPairwiseMulAdd : OpRewritePattern<vector::ContractionOp> {
     int64_t K = aType.getShape().back();
     int64_t N = accType.getShape().back();
     int64_t K2 = (K + 1) / 2, Kp = 2 * K2;
+    // Outputs per vpmaddwd: 8 (AVX2, 256-bit) or 4 (SSE2, 128-bit).
+    int64_t L = vectorBits / 32;
+    int64_t chunks = (N + L - 1) / L, Np = chunks * L;
 
-    // 16-bit operands, B as [K][N], both padded with zeros to an even K.
+    // 16-bit operands, B as [K][N], both padded with zeros to [Kp][Np].
     auto widen = [&](Value v, VectorType t, bool isUnsigned) -> Value {
       if (t.getElementType() == i16)
         return v;
@@ -138,63 +143,85 @@ struct ContractToPairwiseMulAdd : OpRewritePattern<vector::ContractionOp> {
     if (!hasM)
       a16 = vector::ShapeCastOp::create(rewriter, loc,
                                         VectorType::get({1, K}, i16), a16);
-    auto padded = [&](Value v, ArrayRef<int64_t> shape) -> Value {
-      if (K == Kp)
-        return v;
-      Value zeros = arith::ConstantOp::create(
+    auto zeros = [&](ArrayRef<int64_t> shape, Type elem) -> Value {
+      return arith::ConstantOp::create(
           rewriter, loc,
-          DenseElementsAttr::get(VectorType::get(shape, i16),
-                                 rewriter.getIntegerAttr(i16, 0)));
-      return vector::InsertStridedSliceOp::create(rewriter, loc, v, zeros,
-                                                  ArrayRef<int64_t>{0, 0},
-                                                  ArrayRef<int64_t>{1, 1});
+          DenseElementsAttr::get(VectorType::get(shape, elem),
+                                 rewriter.getIntegerAttr(elem, 0)));
     };
-    a16 = padded(a16, {M, Kp});
-    b16 = padded(b16, {Kp, N});
+    auto padInto = [&](Value v, ArrayRef<int64_t> shape, Type elem) -> Value {
+      if (cast<VectorType>(v.getType()).getShape() == shape)
+        return v;
+      SmallVector<int64_t> offsets(shape.size(), 0), strides(shape.size(), 1);
+      return vector::InsertStridedSliceOp::create(
+          rewriter, loc, v, zeros(shape, elem), offsets, strides);
+    };
+    a16 = padInto(a16, {M, Kp}, i16);
+    b16 = padInto(b16, {Kp, Np}, i16);
 
-    // The interleaved pair rows of B: [b[2p][0], b[2p+1][0], b[2p][1], ...].
-    SmallVector<int64_t> interleave, broadcastPair(2 * N), even, odd;
-    for (int64_t j = 0; j < N; ++j) {
-      interleave.append({j, N + j});
-      even.push_back(2 * j);
-      odd.push_back(2 * j + 1);
-    }
-    auto wide = VectorType::get({2 * N}, i32);
-    SmallVector<Value> pairs;
+    // The pair rows of B interleaved per output:
+    // [b[2p][n], b[2p+1][n], b[2p][n+1], ...], cut into L-output chunks.
+    SmallVector<int64_t> interleave;
+    for (int64_t j = 0; j < Np; ++j)
+      interleave.append({j, Np + j});
+    auto pairType = VectorType::get({2 * L}, i16);
+    auto accChunkType = VectorType::get({L}, i32);
+    SmallVector<SmallVector<Value>> pairs(K2);
     for (int64_t p = 0; p < K2; ++p) {
       Value r0 = vector::ExtractOp::create(rewriter, loc, b16, 2 * p);
       Value r1 = vector::ExtractOp::create(rewriter, loc, b16, 2 * p + 1);
-      Value pair = vector::ShuffleOp::create(rewriter, loc, r0, r1,
-                                             mask(rewriter, interleave));
-      pairs.push_back(arith::ExtSIOp::create(rewriter, loc, wide, pair));
+      Value inter = vector::ShuffleOp::create(rewriter, loc, r0, r1,
+                                              mask(rewriter, interleave));
+      for (int64_t c = 0; c < chunks; ++c)
+        pairs[p].push_back(vector::ExtractStridedSliceOp::create(
+            rewriter, loc, inter, ArrayRef<int64_t>{2 * L * c},
+            ArrayRef<int64_t>{2 * L}, ArrayRef<int64_t>{1}));
     }
+    StringRef intrinsic = L == 8 ? "llvm.x86.avx2.pmadd.wd"
+                                 : "llvm.x86.sse2.pmadd.wd";
 
-    Value result = op.getAcc();
+    Value acc = op.getAcc();
     if (!hasM)
-      result = vector::ShapeCastOp::create(
-          rewriter, loc, VectorType::get({1, N}, i32), result);
+      acc = vector::ShapeCastOp::create(rewriter, loc,
+                                        VectorType::get({1, N}, i32), acc);
+    Value result = acc;
     for (int64_t m = 0; m < M; ++m) {
+      // Each pair of a row's elements is one i32: broadcast it to every
+      // output (vpbroadcastd) and multiply-add against the weight pairs.
       Value row = vector::ExtractOp::create(rewriter, loc, a16, m);
-      Value acc = vector::ExtractOp::create(rewriter, loc, result, m);
+      Value rowWords = vector::BitCastOp::create(
+          rewriter, loc, VectorType::get({K2}, i32), row);
+      Value accRow =
+          padInto(vector::ExtractOp::create(rewriter, loc, acc, m), {Np}, i32);
+      SmallVector<Value> accChunks;
+      for (int64_t c = 0; c < chunks; ++c)
+        accChunks.push_back(vector::ExtractStridedSliceOp::create(
+            rewriter, loc, accRow, ArrayRef<int64_t>{L * c},
+            ArrayRef<int64_t>{L}, ArrayRef<int64_t>{1}));
       for (int64_t p = 0; p < K2; ++p) {
-        for (int64_t j = 0; j < N; ++j) {
-          broadcastPair[2 * j] = 2 * p;
-          broadcastPair[2 * j + 1] = 2 * p + 1;
+        Value word = vector::ExtractOp::create(rewriter, loc, rowWords, p);
+        Value bcast = vector::BitCastOp::create(
+            rewriter, loc, pairType,
+            vector::BroadcastOp::create(rewriter, loc, accChunkType, word));
+        for (int64_t c = 0; c < chunks; ++c) {
+          Value dot = LLVM::CallIntrinsicOp::create(
+                          rewriter, loc, accChunkType,
+                          rewriter.getStringAttr(intrinsic),
+                          ValueRange{bcast, pairs[p][c]})
+                          .getResult(0);
+          accChunks[c] = arith::AddIOp::create(rewriter, loc, accChunks[c], dot);
         }
-        Value apair = vector::ShuffleOp::create(rewriter, loc, row, row,
-                                                mask(rewriter, broadcastPair));
-        Value prod = arith::MulIOp::create(
-            rewriter, loc, arith::ExtSIOp::create(rewriter, loc, wide, apair),
-            pairs[p]);
-        Value sum = arith::AddIOp::create(
-            rewriter, loc,
-            vector::ShuffleOp::create(rewriter, loc, prod, prod,
-                                      mask(rewriter, even)),
-            vector::ShuffleOp::create(rewriter, loc, prod, prod,
-                                      mask(rewriter, odd)));
-        acc = arith::AddIOp::create(rewriter, loc, acc, sum);
       }
-      result = vector::InsertOp::create(rewriter, loc, acc, result, m);
+      Value out = zeros({Np}, i32);
+      for (int64_t c = 0; c < chunks; ++c)
+        out = vector::InsertStridedSliceOp::create(
+            rewriter, loc, accChunks[c], out, ArrayRef<int64_t>{L * c},
+            ArrayRef<int64_t>{1});
+      if (Np != N)
+        out = vector::ExtractStridedSliceOp::create(
+            rewriter, loc, out, ArrayRef<int64_t>{0}, ArrayRef<int64_t>{N},
+            ArrayRef<int64_t>{1});
+      result = vector::InsertOp::create(rewriter, loc, out, result, m);
     }
     if (!hasM)
       result = vector::ShapeCastOp::create(rewriter, loc, accType, result);
@@ -206,6 +233,7 @@ struct ContractToPairwiseMulAdd : OpRewritePattern<vector::ContractionOp> {
 } // namespace
 
 void mlir::qlow::x86::populateContractToPairwiseMulAddPatterns(
-    RewritePatternSet &patterns, PatternBenefit benefit) {
-  patterns.add<ContractToPairwiseMulAdd>(patterns.getContext(), benefit);
+    RewritePatternSet &patterns, unsigned vectorBits, PatternBenefit benefit) {
+  patterns.add<ContractToPairwiseMulAdd>(patterns.getContext(), vectorBits,
+                                         benefit);
 }

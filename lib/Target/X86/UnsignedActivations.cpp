@@ -18,6 +18,7 @@
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/IR/Matchers.h"
 
 using namespace mlir;
@@ -234,5 +235,109 @@ void mlir::qlow::x86::shiftToUnsignedActivations(func::FuncOp fn,
                                            actExt.getIn());
     actExt.getResult().replaceAllUsesWith(widened);
     actExt.erase();
+  }
+}
+
+//===----------------------------------------------------------------------===//
+// Channel padding for 4-byte dot products
+//===----------------------------------------------------------------------===//
+
+// A convolution over few input channels (an RGB image: 3) gives its dot
+// products a reduction of 3 per window position: the 4-byte groups of
+// vpmaddubsw/vpdpbusd then straddle pixels and every row has to be
+// shuffled into place. Padding the channels of the (already padded) input
+// to a multiple of 4 with the pad value, and the weights with zeros, makes
+// each pixel one aligned 4-byte group; the result is unchanged (the extra
+// products are zero).
+void mlir::qlow::x86::padChannelsToQuads(func::FuncOp fn) {
+  SmallVector<linalg::GenericOp> convs;
+  fn.walk([&](linalg::GenericOp op) {
+    if (op.hasPureTensorSemantics() && op.getNumDpsInputs() == 2 &&
+        op.getNumDpsInits() == 1 && op.getNumReductionLoops() > 0 &&
+        !op.hasDynamicShape() && matchInt8MacBody(op))
+      convs.push_back(op);
+  });
+  for (linalg::GenericOp op : convs) {
+    OpOperand *act = op.getDpsInputOperand(0);
+    OpOperand *wgt = op.getDpsInputOperand(1);
+    DenseIntElementsAttr weights;
+    if (!matchPattern(wgt->get(), m_Constant(&weights)))
+      std::swap(act, wgt);
+    if (!matchPattern(wgt->get(), m_Constant(&weights)))
+      continue;
+    auto pad = act->get().getDefiningOp<tensor::PadOp>();
+    if (!pad || !pad->hasOneUse() || !pad.getConstantPaddingValue() ||
+        pad.getResultType().getRank() == 0 || !pad.getResultType().hasStaticShape())
+      continue;
+    AffineMap actMap = op.getMatchingIndexingMap(act);
+    AffineMap wMap = op.getMatchingIndexingMap(wgt);
+    auto ci = dyn_cast<AffineDimExpr>(actMap.getResults().back());
+    SmallVector<utils::IteratorType> its = op.getIteratorTypesArray();
+    if (!ci || its[ci.getPosition()] != utils::IteratorType::reduction)
+      continue;
+    std::optional<unsigned> wPos = wMap.getResultPosition(ci);
+    if (!wPos)
+      continue;
+    // ci must index nothing else.
+    unsigned uses = 0;
+    for (AffineMap m : op.getIndexingMapsArray())
+      for (AffineExpr e : m.getResults())
+        uses += e.isFunctionOfDim(ci.getPosition());
+    if (uses != 2)
+      continue;
+    RankedTensorType padType = pad.getResultType();
+    int64_t rank = padType.getRank();
+    int64_t c = padType.getDimSize(rank - 1);
+    if (c % 4 == 0 || c > 16)
+      continue;
+    int64_t cp = (c + 3) / 4 * 4;
+
+    // The input, padded further along its channels with the same value.
+    OpBuilder b(pad);
+    SmallVector<OpFoldResult> high = pad.getMixedHighPad();
+    std::optional<int64_t> lastHigh = getConstantIntValue(high.back());
+    if (!lastHigh)
+      continue;
+    high.back() = b.getIndexAttr(*lastHigh + (cp - c));
+    SmallVector<int64_t> shape(padType.getShape());
+    shape.back() = cp;
+    auto newType = RankedTensorType::get(shape, padType.getElementType());
+    auto newPad = tensor::PadOp::create(b, pad.getLoc(), newType,
+                                        pad.getSource(), pad.getMixedLowPad(),
+                                        high, pad.getConstantPaddingValue(),
+                                        pad.getNofold());
+    // The weights, padded with zeros along ci.
+    auto wType = cast<RankedTensorType>(weights.getType());
+    SmallVector<int64_t> wShape(wType.getShape());
+    int64_t wDim = *wPos;
+    wShape[wDim] = cp;
+    auto newWType = RankedTensorType::get(wShape, wType.getElementType());
+    SmallVector<APInt> values;
+    values.reserve(newWType.getNumElements());
+    SmallVector<APInt> old(weights.getValues<APInt>());
+    SmallVector<int64_t> index(wShape.size(), 0);
+    unsigned width = wType.getElementTypeBitWidth();
+    for (int64_t linear = 0, n = newWType.getNumElements(); linear < n;
+         ++linear) {
+      if (index[wDim] >= wType.getDimSize(wDim)) {
+        values.push_back(APInt(width, 0));
+      } else {
+        int64_t src = 0;
+        for (unsigned d = 0; d < wShape.size(); ++d)
+          src = src * wType.getDimSize(d) + index[d];
+        values.push_back(old[src]);
+      }
+      for (int64_t d = wShape.size() - 1; d >= 0; --d) {
+        if (++index[d] < wShape[d])
+          break;
+        index[d] = 0;
+      }
+    }
+    OpBuilder wb(op);
+    Value newWeights = arith::ConstantOp::create(
+        wb, op.getLoc(), DenseElementsAttr::get(newWType, values));
+    act->set(newPad.getResult());
+    wgt->set(newWeights);
+    pad.erase();
   }
 }

@@ -15,6 +15,7 @@
 #include "mlir/Dialect/Vector/Transforms/LoweringPatterns.h"
 #include "mlir/Dialect/Vector/Transforms/VectorRewritePatterns.h"
 #include "mlir/IR/PatternMatch.h"
+#include "mlir/Transforms/DialectConversion.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
 namespace mlir::qlow {
@@ -61,12 +62,27 @@ struct QlowX86LowerVectorsPass
     if (vectorISA != "generic")
       qlow::x86::populateContractToX86DotPatterns(
           lowering, vectorISA == "avxvnni", /*benefit=*/20);
-    qlow::x86::populateContractToPairwiseMulAddPatterns(lowering,
-                                                        /*benefit=*/10);
+    qlow::x86::populateContractToPairwiseMulAddPatterns(
+        lowering, vectorISA == "generic" ? 128 : 256, /*benefit=*/10);
     vector::populateVectorContractLoweringPatterns(
         lowering, vector::VectorContractLowering::OuterProduct);
     vector::ShapeCastOp::getCanonicalizationPatterns(lowering, ctx);
     if (failed(applyPatternsGreedily(fn, std::move(lowering))))
+      return signalPassFailure();
+
+    // Element-wise arithmetic on n-D vectors (a tile's requantization)
+    // becomes 1-D: LLVM lowers an n-D vector as separate rows, and packs
+    // i32 -> i8 results row by row; one long vector packs across registers.
+    TypeConverter typeConverter;
+    ConversionTarget target(*ctx);
+    RewritePatternSet linearize(ctx);
+    vector::populateForVectorLinearize(typeConverter, target);
+    // Only the arithmetic: vector ops (transfers, contraction results'
+    // inserts) keep their shapes, joined by shape_casts.
+    target.addLegalDialect<vector::VectorDialect>();
+    vector::populateVectorLinearizeBasePatterns(typeConverter, target,
+                                                linearize);
+    if (failed(applyPartialConversion(fn, target, std::move(linearize))))
       return signalPassFailure();
   }
 };

@@ -19,16 +19,22 @@ namespace qlow::x86 {
 /// initial value (see UnsignedActivations.cpp).
 void shiftToUnsignedActivations(func::FuncOp fn, int64_t maxWeightMagnitude);
 
+/// Convolutions over a padded input of fewer than 16 channels that are not a
+/// multiple of 4 read it padded further to a multiple of 4 channels (zero
+/// weights for the extra ones): aligned 4-byte groups for the dot products.
+void padChannelsToQuads(func::FuncOp fn);
+
 /// vector.contract of zero-extended u8 activations and sign-extended i8
 /// weights into i32, lowered to vpdpbusd (`vnni`) or vpmaddubsw + vpmaddwd
 /// (weights provably within [-64, 64]); see ContractToX86Dot.cpp.
 void populateContractToX86DotPatterns(RewritePatternSet &patterns, bool vnni,
                                       PatternBenefit benefit = 1);
 
-/// vector.contract of sign-extended 8/16-bit operands into i32, lowered to
-/// pairwise multiply-adds that LLVM selects as vpmaddwd (vpdpwssd with
-/// VNNI); see ContractToPairwiseMulAdd.cpp.
+/// vector.contract of 8/16-bit operands into i32, lowered to pmaddwd pairs
+/// (`vectorBits` 256: AVX2 vpmaddwd, 128: SSE2 pmaddwd); see
+/// ContractToPairwiseMulAdd.cpp.
 void populateContractToPairwiseMulAddPatterns(RewritePatternSet &patterns,
+                                              unsigned vectorBits,
                                               PatternBenefit benefit = 1);
 
 /// Rewrites the i64 fixed-point rescales (and the zero point, clamp and

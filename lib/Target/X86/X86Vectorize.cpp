@@ -257,6 +257,13 @@ computeTileSizes(linalg::LinalgOp op, const TileSizeOptions &options) {
     }
   }
 
+  // Other reductions (pools, depthwise windows) loop over every reduction
+  // dimension and accumulate element-wise: a global pool would otherwise
+  // become one vector of its whole window.
+  if (hasReduction && !isContractionWithoutBatch(op))
+    for (unsigned d = 0; d < n; ++d)
+      if (iterators[d] == utils::IteratorType::reduction)
+        sizes[d] = 1;
   // A contraction keeps one reduction dimension (the innermost one left):
   // vector.contract then lowers to plain outer products.
   if (isContractionWithoutBatch(op)) {
@@ -526,6 +533,10 @@ struct QlowX86VectorizePass
   /// Step 1.
   LogicalResult normalize(func::FuncOp fn) {
     MLIRContext *ctx = &getContext();
+    if (vectorISA != "generic") {
+      dropUnitDims(fn);
+      qlow::x86::padChannelsToQuads(fn);
+    }
     {
       RewritePatternSet patterns(ctx);
       linalg::populateDecomposePadPatterns(patterns);
@@ -566,6 +577,30 @@ struct QlowX86VectorizePass
     addCanonicalizationPatterns(patterns);
     if (failed(applyPatternsGreedily(fn, std::move(patterns))))
       return failure();
+    // Element-wise ops whose inner dimensions are contiguous in every
+    // operand (an NHWC tensor's W and C) get them merged: long vectors even
+    // for 3-channel images. The outer dimension stays, so that the op can
+    // still write in place into a padded buffer's rows.
+    {
+      RewritePatternSet collapse(ctx);
+      linalg::populateCollapseDimensions(
+          collapse, [](linalg::LinalgOp op) -> SmallVector<ReassociationIndices> {
+            unsigned n = op.getNumLoops();
+            if (n < 3 || !isa<linalg::GenericOp>(op.getOperation()) ||
+                op.getNumReductionLoops() != 0 || op.hasDynamicShape())
+              return {};
+            ReassociationIndices inner;
+            for (unsigned d = 1; d < n; ++d)
+              inner.push_back(d);
+            if (!linalg::areDimSequencesPreserved(op.getIndexingMapsArray(),
+                                                  {inner}))
+              return {};
+            return {inner};
+          });
+      addCanonicalizationPatterns(collapse);
+      if (failed(applyPatternsGreedily(fn, std::move(collapse))))
+        return failure();
+    }
     // Requantization in 32-bit lanes where the shifts allow it.
     qlow::x86::narrowFixedPointArithmetic(fn);
     return canonicalize(fn);

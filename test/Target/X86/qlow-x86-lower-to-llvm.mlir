@@ -4,7 +4,8 @@
 // Tensors in, the LLVM dialect out: the model function takes its result as an
 // out-parameter descriptor, is internal, frees its temporaries, and the
 // entry point and descriptor are there. Nothing but LLVM dialect remains.
-// Optimized, the squares are fused into the reduction (vector code, no
+// Optimized, the squares are fused into the reduction (a loop over the
+// reduced dimension accumulating 4-lane vectors, no
 // temporary); as plain loops they are a temporary buffer, freed.
 // CHECK-NOT: func.func
 // CHECK-NOT: memref.
@@ -13,7 +14,7 @@
 // LOOPS: llvm.call @malloc
 // LOOPS: llvm.call @free
 // OPT-NOT: llvm.call @malloc
-// OPT: llvm.fmul %{{.*}} : vector<8xf32>
+// OPT: llvm.fmul %{{.*}} : vector<4xf32>
 // OPT-NOT: llvm.call @malloc
 // CHECK-LABEL: llvm.func @qlow_run_tiny(
 // CHECK: llvm.call @net(
