@@ -70,10 +70,13 @@ def QlowLowerMemRefCopies : Pass<"qlow-lower-memref-copies", "ModuleOp"> {
     `finalize-memref-to-llvm` turns a `memref.copy` whose operands are not
     both contiguous into a call to `memrefCopy` from MLIR's C runner
     utilities, which a standalone object must not depend on. This pass
-    rewrites such copies as `linalg.copy` (lowered to loops later); contiguous
-    copies stay and become `llvm.memcpy`.
+    rewrites such copies as a vector transfer_read/transfer_write pair when
+    the shape is static (`linalg::vectorizeCopy`), else as `linalg.copy`
+    (lowered to loops later); contiguous copies stay and become
+    `llvm.memcpy`.
   }];
-  let dependentDialects = ["::mlir::linalg::LinalgDialect"];
+  let dependentDialects = ["::mlir::linalg::LinalgDialect",
+                           "::mlir::vector::VectorDialect"];
 }
 
 def QlowX86Vectorize : Pass<"qlow-x86-vectorize", "func::FuncOp"> {

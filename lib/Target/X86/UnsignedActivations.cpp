@@ -19,6 +19,8 @@
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
+#include "mlir/Dialect/Linalg/Utils/Utils.h"
+#include "mlir/IR/IRMapping.h"
 #include "mlir/IR/Matchers.h"
 
 using namespace mlir;
@@ -249,6 +251,25 @@ void mlir::qlow::x86::shiftToUnsignedActivations(func::FuncOp fn,
 // to a multiple of 4 with the pad value, and the weights with zeros, makes
 // each pixel one aligned 4-byte group; the result is unchanged (the extra
 // products are zero).
+/// The element-wise op (one same-shaped input, identity maps, no index
+/// use) whose result is only padded by `pad`.
+static linalg::GenericOp getPaddableElementwiseProducer(tensor::PadOp pad) {
+  auto producer = pad.getSource().getDefiningOp<linalg::GenericOp>();
+  if (!producer || !producer->hasOneUse() || producer.getNumDpsInputs() != 1 ||
+      producer.getNumDpsInits() != 1 || producer.hasIndexSemantics() ||
+      !linalg::isElementwise(producer) ||
+      !producer.getDpsInitOperand(0)->get().getDefiningOp<tensor::EmptyOp>())
+    return {};
+  for (AffineMap m : producer.getIndexingMapsArray())
+    if (!m.isIdentity())
+      return {};
+  if (cast<ShapedType>(producer.getDpsInputOperand(0)->get().getType())
+          .getShape() !=
+      cast<ShapedType>(producer.getResult(0).getType()).getShape())
+    return {};
+  return producer;
+}
+
 void mlir::qlow::x86::padChannelsToQuads(func::FuncOp fn) {
   SmallVector<linalg::GenericOp> convs;
   fn.walk([&](linalg::GenericOp op) {
@@ -292,20 +313,55 @@ void mlir::qlow::x86::padChannelsToQuads(func::FuncOp fn) {
       continue;
     int64_t cp = (c + 3) / 4 * 4;
 
-    // The input, padded further along its channels with the same value.
+    // The input, padded further along its channels. The extra channels
+    // only ever meet zero weights, so their values do not matter: when the
+    // padded tensor is made by an element-wise op on a same-shaped tensor
+    // (the model input's quantization), that op's input is padded instead
+    // (with zeros) and the op computes the extra channels too, so that it
+    // writes whole, contiguous pixels into the padded buffer.
     OpBuilder b(pad);
     SmallVector<OpFoldResult> high = pad.getMixedHighPad();
     std::optional<int64_t> lastHigh = getConstantIntValue(high.back());
     if (!lastHigh)
       continue;
-    high.back() = b.getIndexAttr(*lastHigh + (cp - c));
     SmallVector<int64_t> shape(padType.getShape());
     shape.back() = cp;
     auto newType = RankedTensorType::get(shape, padType.getElementType());
-    auto newPad = tensor::PadOp::create(b, pad.getLoc(), newType,
-                                        pad.getSource(), pad.getMixedLowPad(),
-                                        high, pad.getConstantPaddingValue(),
-                                        pad.getNofold());
+    tensor::PadOp newPad;
+    if (linalg::GenericOp producer = getPaddableElementwiseProducer(pad)) {
+      Value in = producer.getDpsInputOperand(0)->get();
+      auto inType = cast<RankedTensorType>(in.getType());
+      SmallVector<int64_t> inShape(inType.getShape());
+      inShape.back() += cp - c;
+      SmallVector<OpFoldResult> zeros(inShape.size(), b.getIndexAttr(0));
+      SmallVector<OpFoldResult> inHigh = zeros;
+      inHigh.back() = b.getIndexAttr(cp - c);
+      Value zero = arith::ConstantOp::create(
+          b, pad.getLoc(), b.getZeroAttr(inType.getElementType()));
+      Value inPadded = tensor::PadOp::create(
+          b, pad.getLoc(), RankedTensorType::get(inShape, inType.getElementType()),
+          in, zeros, inHigh, zero);
+      SmallVector<int64_t> outShape(inShape);
+      Type outElem = getElementTypeOrSelf(producer.getResult(0).getType());
+      Value empty = tensor::EmptyOp::create(b, pad.getLoc(), outShape, outElem);
+      auto wide = linalg::GenericOp::create(
+          b, producer.getLoc(), RankedTensorType::get(outShape, outElem),
+          ValueRange{inPadded}, ValueRange{empty},
+          producer.getIndexingMapsArray(), producer.getIteratorTypesArray());
+      IRMapping mapping;
+      producer.getRegion().cloneInto(&wide.getRegion(), mapping);
+      newPad = tensor::PadOp::create(b, pad.getLoc(), newType,
+                                     wide.getResult(0), pad.getMixedLowPad(),
+                                     pad.getMixedHighPad(),
+                                     pad.getConstantPaddingValue(),
+                                     pad.getNofold());
+    } else {
+      high.back() = b.getIndexAttr(*lastHigh + (cp - c));
+      newPad = tensor::PadOp::create(b, pad.getLoc(), newType,
+                                     pad.getSource(), pad.getMixedLowPad(),
+                                     high, pad.getConstantPaddingValue(),
+                                     pad.getNofold());
+    }
     // The weights, padded with zeros along ci.
     auto wType = cast<RankedTensorType>(weights.getType());
     SmallVector<int64_t> wShape(wType.getShape());
@@ -338,6 +394,82 @@ void mlir::qlow::x86::padChannelsToQuads(func::FuncOp fn) {
         wb, op.getLoc(), DenseElementsAttr::get(newWType, values));
     act->set(newPad.getResult());
     wgt->set(newWeights);
+    Operation *producer = pad.getSource().getDefiningOp();
     pad.erase();
+    if (producer && producer->use_empty())
+      producer->erase();
+  }
+}
+
+//===----------------------------------------------------------------------===//
+// Element-wise ops moved into padded buffers
+//===----------------------------------------------------------------------===//
+
+// `f(insert_slice(src, fill(c)))` for an element-wise unary f (the u8 flip of
+// a padded convolution input) is `insert_slice(f(src), fill(f(c)))`: f(src)
+// then fuses into src's producer and the padded buffer is filled with f(c),
+// instead of a whole extra pass over it.
+void mlir::qlow::x86::pushElementwiseIntoPadding(func::FuncOp fn) {
+  SmallVector<linalg::GenericOp> candidates;
+  fn.walk([&](linalg::GenericOp op) {
+    if (op.hasPureTensorSemantics() && op.getNumDpsInputs() == 1 &&
+        op.getNumDpsInits() == 1 && linalg::isElementwise(op) &&
+        !op.hasIndexSemantics() &&
+        llvm::all_of(op.getIndexingMapsArray(),
+                     [](AffineMap m) { return m.isIdentity(); }) &&
+        op.getDpsInitOperand(0)->get().getDefiningOp<tensor::EmptyOp>())
+      candidates.push_back(op);
+  });
+  for (linalg::GenericOp op : candidates) {
+    auto insert =
+        op.getDpsInputOperand(0)->get().getDefiningOp<tensor::InsertSliceOp>();
+    if (!insert || !insert->hasOneUse())
+      continue;
+    auto fill = insert.getDest().getDefiningOp<linalg::FillOp>();
+    if (!fill || !fill->hasOneUse())
+      continue;
+    Value c = fill.getDpsInputOperand(0)->get();
+    auto srcType = dyn_cast<RankedTensorType>(insert.getSource().getType());
+    if (!srcType || !srcType.hasStaticShape())
+      continue;
+    Type outElem = getElementTypeOrSelf(op.getResult(0).getType());
+    Location loc = op.getLoc();
+
+    // f(c): the body evaluated on the scalar.
+    OpBuilder b(op);
+    IRMapping mapping;
+    Block &body = *op.getBody();
+    mapping.map(body.getArgument(0), c);
+    for (Operation &inner : body.without_terminator())
+      b.clone(inner, mapping);
+    Value fc = mapping.lookupOrDefault(
+        cast<linalg::YieldOp>(body.getTerminator()).getOperand(0));
+
+    // f(src), same maps and body.
+    unsigned srcRank = srcType.getRank();
+    Value srcEmpty =
+        tensor::EmptyOp::create(b, loc, srcType.getShape(), outElem);
+    auto fSrc = linalg::GenericOp::create(
+        b, loc, RankedTensorType::get(srcType.getShape(), outElem),
+        ValueRange{insert.getSource()}, ValueRange{srcEmpty},
+        SmallVector<AffineMap>(2, b.getMultiDimIdentityMap(srcRank)),
+        SmallVector<utils::IteratorType>(srcRank,
+                                         utils::IteratorType::parallel));
+    IRMapping bodyMapping;
+    op.getRegion().cloneInto(&fSrc.getRegion(), bodyMapping);
+
+    auto destType = cast<RankedTensorType>(op.getResult(0).getType());
+    Value destEmpty =
+        tensor::EmptyOp::create(b, loc, destType.getShape(), outElem);
+    Value newFill =
+        linalg::FillOp::create(b, loc, ValueRange{fc}, ValueRange{destEmpty})
+            .getResult(0);
+    Value newInsert = tensor::InsertSliceOp::create(
+        b, loc, fSrc.getResult(0), newFill, insert.getMixedOffsets(),
+        insert.getMixedSizes(), insert.getMixedStrides());
+    op.getResult(0).replaceAllUsesWith(newInsert);
+    op.erase();
+    insert.erase();
+    fill.erase();
   }
 }

@@ -14,6 +14,8 @@
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/Dialect/Vector/Transforms/LoweringPatterns.h"
 #include "mlir/Dialect/Vector/Transforms/VectorRewritePatterns.h"
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/IR/Matchers.h"
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/Transforms/DialectConversion.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
@@ -26,6 +28,135 @@ namespace mlir::qlow {
 using namespace mlir;
 
 namespace {
+
+/// The 32x32->64 products of requantization, `p = extsi(x) * extsi(m)` on
+/// i32 vectors, used only through their low and high words (trunci(p),
+/// trunci(p >> 32)), computed as even and odd lanes of 64-bit multiplies
+/// (pmuldq on the sign-extended even dwords, and on the odd ones shifted
+/// down) whose words are then interleaved back: no cross-lane shuffles,
+/// where widening the whole vector to i64 costs two zero-extensions, an
+/// extract and two permutes per 8 lanes.
+struct MulExtendedByEvenOddLanes : OpRewritePattern<arith::MulIOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  /// Whether `v` (an i64 vector) sign-extends an i32 vector: through
+  /// extsi, broadcasts and shape casts of one, or a constant in range.
+  static bool hasI32Source(Value v) {
+    if (auto ext = v.getDefiningOp<arith::ExtSIOp>())
+      return getElementTypeOrSelf(ext.getIn()).isInteger(32);
+    DenseIntElementsAttr cst;
+    if (matchPattern(v, m_Constant(&cst)))
+      return llvm::all_of(cst.getValues<APInt>(),
+                          [](const APInt &x) { return x.isSignedIntN(32); });
+    if (auto bc = v.getDefiningOp<vector::BroadcastOp>())
+      return hasI32Source(bc.getSource());
+    if (auto sc = v.getDefiningOp<vector::ShapeCastOp>())
+      return hasI32Source(sc.getSource());
+    return false;
+  }
+
+  /// That i32 vector (hasI32Source(v) must hold), created after `v`.
+  static Value buildI32Source(PatternRewriter &rewriter, Value v) {
+    Type i32Type = cast<ShapedType>(v.getType()).clone(rewriter.getI32Type());
+    if (auto ext = v.getDefiningOp<arith::ExtSIOp>())
+      return ext.getIn();
+    OpBuilder::InsertionGuard guard(rewriter);
+    rewriter.setInsertionPointAfterValue(v);
+    DenseIntElementsAttr cst;
+    if (matchPattern(v, m_Constant(&cst))) {
+      SmallVector<int32_t> values;
+      for (const APInt &x : cst.getValues<APInt>())
+        values.push_back(static_cast<int32_t>(x.getSExtValue()));
+      return arith::ConstantOp::create(
+          rewriter, v.getLoc(),
+          DenseElementsAttr::get(cast<ShapedType>(i32Type),
+                                 ArrayRef<int32_t>(values)));
+    }
+    if (auto bc = v.getDefiningOp<vector::BroadcastOp>())
+      return vector::BroadcastOp::create(
+          rewriter, v.getLoc(), i32Type,
+          buildI32Source(rewriter, bc.getSource()));
+    auto sc = v.getDefiningOp<vector::ShapeCastOp>();
+    return vector::ShapeCastOp::create(rewriter, v.getLoc(), i32Type,
+                                       buildI32Source(rewriter, sc.getSource()));
+  }
+
+  LogicalResult matchAndRewrite(arith::MulIOp mul,
+                                PatternRewriter &rewriter) const override {
+    auto type = dyn_cast<VectorType>(mul.getType());
+    if (!type || type.getRank() != 1 || !type.getElementType().isInteger(64) ||
+        type.getNumElements() % 4 != 0 || type.isScalable())
+      return failure();
+    if (!hasI32Source(mul.getLhs()) || !hasI32Source(mul.getRhs()))
+      return failure();
+    // Users: trunci(p) (low word) and trunci(shr(p, 32)) (high word).
+    SmallVector<arith::TruncIOp> lows, highs;
+    for (Operation *user : mul->getUsers()) {
+      if (auto t = dyn_cast<arith::TruncIOp>(user)) {
+        if (!getElementTypeOrSelf(t.getType()).isInteger(32))
+          return failure();
+        lows.push_back(t);
+        continue;
+      }
+      if (!isa<arith::ShRSIOp, arith::ShRUIOp>(user) || !user->hasOneUse())
+        return failure();
+      APInt amount;
+      if (user->getOperand(0) != mul.getResult() ||
+          !matchPattern(user->getOperand(1), m_ConstantInt(&amount)) ||
+          amount != 32)
+        return failure();
+      auto t = dyn_cast<arith::TruncIOp>(*user->getUsers().begin());
+      if (!t || !getElementTypeOrSelf(t.getType()).isInteger(32))
+        return failure();
+      highs.push_back(t);
+    }
+
+    Value x32 = buildI32Source(rewriter, mul.getLhs());
+    Value m32 = buildI32Source(rewriter, mul.getRhs());
+    Location loc = mul.getLoc();
+    int64_t n = type.getNumElements();
+    auto i32Vec = VectorType::get({n}, rewriter.getI32Type());
+    auto i64Vec = VectorType::get({n / 2}, rewriter.getI64Type());
+    Value c32 = arith::ConstantOp::create(
+        rewriter, loc,
+        DenseElementsAttr::get(i64Vec, rewriter.getI64IntegerAttr(32)));
+    auto lanes = [&](Value v32) {
+      Value v = vector::BitCastOp::create(rewriter, loc, i64Vec, v32);
+      Value even = arith::ShRSIOp::create(
+          rewriter, loc, arith::ShLIOp::create(rewriter, loc, v, c32), c32);
+      Value odd = arith::ShRSIOp::create(rewriter, loc, v, c32);
+      return std::make_pair(even, odd);
+    };
+    auto [xe, xo] = lanes(x32);
+    auto [me, mo] = lanes(m32);
+    Value pe = vector::BitCastOp::create(
+        rewriter, loc, i32Vec, arith::MulIOp::create(rewriter, loc, xe, me));
+    Value po = vector::BitCastOp::create(
+        rewriter, loc, i32Vec, arith::MulIOp::create(rewriter, loc, xo, mo));
+    SmallVector<int64_t> loMask, hiMask;
+    for (int64_t j = 0; j < n; j += 2) {
+      loMask.append({j, n + j});
+      hiMask.append({j + 1, n + j + 1});
+    }
+    if (!lows.empty()) {
+      Value lo = vector::ShuffleOp::create(rewriter, loc, pe, po,
+                                           rewriter.getDenseI64ArrayAttr(loMask));
+      for (arith::TruncIOp t : lows)
+        rewriter.replaceOp(t, lo);
+    }
+    if (!highs.empty()) {
+      Value hi = vector::ShuffleOp::create(rewriter, loc, pe, po,
+                                           rewriter.getDenseI64ArrayAttr(hiMask));
+      for (arith::TruncIOp t : highs) {
+        Operation *shr = t.getIn().getDefiningOp();
+        rewriter.replaceOp(t, hi);
+        rewriter.eraseOp(shr);
+      }
+    }
+    rewriter.eraseOp(mul);
+    return success();
+  }
+};
 
 struct QlowX86LowerVectorsPass
     : mlir::qlow::impl::QlowX86LowerVectorsBase<
@@ -83,6 +214,11 @@ struct QlowX86LowerVectorsPass
     vector::populateVectorLinearizeBasePatterns(typeConverter, target,
                                                 linearize);
     if (failed(applyPartialConversion(fn, target, std::move(linearize))))
+      return signalPassFailure();
+
+    RewritePatternSet products(ctx);
+    products.add<MulExtendedByEvenOddLanes>(ctx);
+    if (failed(applyPatternsGreedily(fn, std::move(products))))
       return signalPassFailure();
   }
 };

@@ -52,6 +52,7 @@ void addLowerToLLVM(OpPassManager &pm, bool optimize, StringRef isa) {
     pm.addPass(createCSEPass());
   }
   pm.addPass(createQlowLowerMemRefCopies());
+  pm.addPass(createCanonicalizerPass());
   pm.addPass(createConvertLinalgToLoopsPass());
   pm.addPass(createConvertVectorToSCFPass(
       VectorTransferToSCFOptions().enableFullUnroll()));
@@ -99,8 +100,8 @@ void mlir::qlow::buildQlowX86LoweringPipeline(
     QlowX86VectorizeOptions vectorize;
     vectorize.vectorISA = isa;
     pm.addNestedPass<func::FuncOp>(createQlowX86Vectorize(vectorize));
-    pm.addPass(createCanonicalizerPass());
-    pm.addPass(createCSEPass());
+    // (No CSE here: it would merge the tensor.empty ops the pass keeps
+    // apart.)
     // Producers write straight into the buffers their consumers insert them
     // into (padded inputs, tiles of fused loops).
     pm.addPass(bufferization::createEmptyTensorEliminationPass());

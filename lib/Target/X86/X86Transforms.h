@@ -24,6 +24,11 @@ void shiftToUnsignedActivations(func::FuncOp fn, int64_t maxWeightMagnitude);
 /// weights for the extra ones): aligned 4-byte groups for the dot products.
 void padChannelsToQuads(func::FuncOp fn);
 
+/// An element-wise unary op on `insert_slice(src, fill(c))` (a padded
+/// buffer) becomes `insert_slice(f(src), fill(f(c)))`, so that it fuses into
+/// src's producer instead of being its own pass.
+void pushElementwiseIntoPadding(func::FuncOp fn);
+
 /// vector.contract of zero-extended u8 activations and sign-extended i8
 /// weights into i32, lowered to vpdpbusd (`vnni`) or vpmaddubsw + vpmaddwd
 /// (weights provably within [-64, 64]); see ContractToX86Dot.cpp.

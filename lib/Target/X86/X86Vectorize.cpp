@@ -526,6 +526,24 @@ struct QlowX86VectorizePass
     dropUnitDims(fn, /*useSlices=*/true);
     if (failed(vectorizeAll(fn)))
       return signalPassFailure();
+    unshareEmptyTensors(fn);
+  }
+
+  /// One tensor.empty per use: CSE merges them, and two loops writing into
+  /// the same empty tensor look like a conflict to one-shot bufferization,
+  /// which then copies (undefined data) between their buffers.
+  static void unshareEmptyTensors(func::FuncOp fn) {
+    SmallVector<tensor::EmptyOp> empties;
+    fn.walk([&](tensor::EmptyOp op) { empties.push_back(op); });
+    for (tensor::EmptyOp empty : empties) {
+      SmallVector<OpOperand *> uses;
+      for (OpOperand &use : empty->getUses())
+        uses.push_back(&use);
+      for (OpOperand *use : llvm::drop_begin(uses)) {
+        OpBuilder b(use->getOwner());
+        use->set(b.clone(*empty)->getResult(0));
+      }
+    }
   }
 
   TileSizeOptions tileOptions;
@@ -562,6 +580,7 @@ struct QlowX86VectorizePass
       qlow::x86::shiftToUnsignedActivations(fn, 128);
     else if (vectorISA == "avx2")
       qlow::x86::shiftToUnsignedActivations(fn, 64);
+    qlow::x86::pushElementwiseIntoPadding(fn);
     // Element-wise fusion, only where the consumer reads the producer
     // through a permutation of all its loops (into a window, a reduction or
     // a broadcast, each element would be recomputed several times).
@@ -589,6 +608,11 @@ struct QlowX86VectorizePass
             if (n < 3 || !isa<linalg::GenericOp>(op.getOperation()) ||
                 op.getNumReductionLoops() != 0 || op.hasDynamicShape())
               return {};
+            // An op that fills the inside of a padded buffer must keep its
+            // shape to write there in place.
+            for (Operation *user : op->getUsers())
+              if (isa<tensor::InsertSliceOp>(user))
+                return {};
             ReassociationIndices inner;
             for (unsigned d = 1; d < n; ++d)
               inner.push_back(d);
