@@ -123,7 +123,7 @@ def QlowX86Vectorize : Pass<"qlow-x86-vectorize", "func::FuncOp"> {
                            "::mlir::vector::VectorDialect"];
 }
 
-def QlowX86LowerVectors : Pass<"qlow-x86-lower-vectors", "func::FuncOp"> {
+def QlowX86LowerVectors : Pass<"qlow-x86-lower-vectors", "ModuleOp"> {
   let summary = "Contraction kernels and vector transfers for x86-64";
   let description = [{
     Runs after bufferization (the deallocation pipeline rejects the
@@ -139,7 +139,9 @@ def QlowX86LowerVectors : Pass<"qlow-x86-lower-vectors", "func::FuncOp"> {
       with weights provably within [-64, 64] so that nothing saturates);
       other 8/16-bit integer ones to pairwise multiply-adds that LLVM
       selects as vpmaddwd (vpdpwssd with VNNI); float ones to outer
-      products (FMAs).
+      products (FMAs). Constant weights for the byte dot products are read
+      from a copy interleaved at compile time (a new private global,
+      `<name>_x86dot`); a module pass, since it adds those globals.
   }];
   let options = [
     Option<"vectorBits", "vector-bits", "unsigned", "256",

@@ -10,7 +10,12 @@ memref.global "private" constant @w7 : memref<4x8xi8> = dense<[[1, -64, 3, 4, 5,
 // u8 activations x s8 weights within [-64, 64] (read from a constant):
 // vpmaddubsw + vpmaddwd (AVX2) or vpdpbusd (VNNI), one per row; the generic
 // ISA has no byte dot product and pairs 16-bit values with SSE2's pmaddwd.
+// The constant weights are read from a copy interleaved at compile time,
+// [group of 4][output][4]: one 32-byte load per group of 4 products.
+// AVX2: memref.global "private" constant @w7_x86dot : memref<1x32xi8> = dense<{{\[}}[1, 1, 1, -1, -64, 2, 2, -2, 3, 3, 3, -3, 4, 4, 4, -4, 5, 5, 5, -5, 6, 6, 6, -6, 7, 7, 7, -7, 64, 8, 8, -8]]>
 // CHECK-LABEL: func.func @u8s8
+// AVX2: %[[W:.*]] = memref.get_global @w7_x86dot
+// AVX2: vector.load %[[W]][%{{.*}}, %{{.*}}] : memref<1x32xi8>, vector<32xi8>
 // AVX2-COUNT-2: llvm.call_intrinsic "llvm.x86.avx2.pmadd.ub.sw"
 // AVX2-NOT: pmadd.ub.sw
 // VNNI-COUNT-2: llvm.call_intrinsic "llvm.x86.avx512.vpdpbusd.256"
