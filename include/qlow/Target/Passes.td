@@ -86,30 +86,40 @@ def QlowX86Vectorize : Pass<"qlow-x86-vectorize", "func::FuncOp"> {
 
     1. `tensor.pad` becomes fill + insert_slice, named linalg ops are
        generalized, unit-extent dimensions are dropped, and element-wise
-       producers are fused into their consumers (not into windows, which
-       would recompute them).
-    2. Every reduction (convolution, matmul, pool) whose only user is an
+       producers are fused into their consumers where the consumer reads
+       them through a permutation (never into windows or reductions, which
+       would recompute them); element-wise ops merge contiguous inner
+       dimensions.
+    2. With `isa=avx2|avxvnni` (x86 byte dot products, u8 x s8): 8-bit
+       contractions with constant weights read u = x ^ 0x80 (a separate
+       element-wise flip, fused into the activations' producer or pushed
+       into their padded buffer) and start from `init - 128 * sum(w)`
+       (folded at compile time); inputs of few channels (RGB) are padded
+       to a multiple of 4 channels (zero weights). With `avx2` only weights
+       within [-64, 64] qualify (vpmaddubsw must not saturate).
+    3. The i64 requantization arithmetic qlow-lower writes becomes exact
+       i32 arithmetic on the high/low words of the 32x32 product where the
+       shifts and value bounds allow.
+    4. Every reduction (convolution, matmul, pool) whose only user is an
        element-wise op (the requantizing rescale, a float activation) is
        fused into that consumer's tiles together with the op producing its
        initial value (the broadcast bias or a fill), with
        `tileConsumerAndFuseProducersUsingSCF`: a tile's accumulators stay
        in registers up to the requantized output.
-    3. Every remaining linalg op is tiled to vector-sized tiles: the
+    5. Every remaining linalg op is tiled to vector-sized tiles: the
        innermost output dimension gives the lanes (up to two vectors of the
        widest type the op computes in), the one before it a register block
-       (a convolution's output columns, up to 8 accumulator vectors), and
-       window dimensions are tiled so that each index expression keeps one
-       non-unit dimension.
-    4. Unit dimensions are dropped and every linalg op is vectorized
-       (`linalg::vectorize`): contractions without batch dimensions become
-       `vector.contract`, lowered to outer products (broadcast, multiply,
-       accumulate per row, which LLVM turns into vpmulld/vpmaddwd or FMAs);
-       other reductions (depthwise windows, pools) become element-wise
-       vector arithmetic and `vector.multi_reduction`. Loop-invariant code
-       and transfers are hoisted.
+       (a convolution's output columns, up to 8 accumulator vectors); window
+       dimensions, and every reduction dimension but the innermost one of a
+       contraction, become loops.
+    6. Unit dimensions are dropped and every linalg op is vectorized
+       (`linalg::vectorize`); contractions become `vector.contract` (kept
+       for qlow-x86-lower-vectors), other reductions element-wise vector
+       arithmetic; accumulators become loop-carried vectors
+       (`hoistLoopInvariantSubsets`) and loop-invariant code is hoisted.
 
     Ops it cannot tile or vectorize are left as they are (they become
-    loops later), so the pass never changes what is computed.
+    loops later): the pass never changes what is computed.
   }];
   let options = [
     Option<"vectorBits", "vector-bits", "unsigned", "256",
@@ -127,7 +137,7 @@ def QlowX86Vectorize : Pass<"qlow-x86-vectorize", "func::FuncOp"> {
                            "::mlir::vector::VectorDialect"];
 }
 
-def QlowX86LowerVectors : Pass<"qlow-x86-lower-vectors", "func::FuncOp"> {
+def QlowX86LowerVectors : Pass<"qlow-x86-lower-vectors", "ModuleOp"> {
   let summary = "Contraction kernels and vector transfers for x86-64";
   let description = [{
     Runs after bufferization (the deallocation pipeline rejects the
@@ -143,7 +153,9 @@ def QlowX86LowerVectors : Pass<"qlow-x86-lower-vectors", "func::FuncOp"> {
       with weights provably within [-64, 64] so that nothing saturates);
       other 8/16-bit integer ones to pairwise multiply-adds that LLVM
       selects as vpmaddwd (vpdpwssd with VNNI); float ones to outer
-      products (FMAs).
+      products (FMAs). Constant weights for the byte dot products are read
+      from a copy interleaved at compile time (a new private global,
+      `<name>_x86dot`); a module pass, since it adds those globals.
   }];
   let options = [
     Option<"vectorBits", "vector-bits", "unsigned", "256",

@@ -23,12 +23,16 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Utils/StaticValueUtils.h"
+#include "mlir/Dialect/Arith/Utils/Utils.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/IR/AffineMap.h"
 #include "mlir/IR/Matchers.h"
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/IR/SymbolTable.h"
+#include "llvm/ADT/SmallBitVector.h"
 
 #include <optional>
 
@@ -85,6 +89,138 @@ std::optional<std::pair<int64_t, int64_t>> getConstantRange(Value v) {
       return std::nullopt;
   }
   return std::nullopt;
+}
+
+
+/// Where a weight tile comes from: `transfer_read` at zero indices of a
+/// chain of unit-stride subviews of a constant global whose last two
+/// dimensions are the tile's [K][N]; the offsets into the global's other
+/// dimensions, and into K and N.
+struct WeightTile {
+  memref::GlobalOp global;
+  SmallVector<OpFoldResult> offsets; // one per global dimension
+};
+
+/// A value known to be a multiple of `m`: a constant, or the induction
+/// variable of an scf.for with constant bounds and step that are.
+bool isMultipleOf(OpFoldResult v, int64_t m) {
+  if (std::optional<int64_t> c = getConstantIntValue(v))
+    return *c % m == 0;
+  auto iv = dyn_cast<BlockArgument>(cast<Value>(v));
+  if (!iv)
+    return false;
+  auto loop = dyn_cast_or_null<scf::ForOp>(iv.getOwner()->getParentOp());
+  if (!loop || loop.getInductionVar() != iv)
+    return false;
+  std::optional<int64_t> lb = getConstantIntValue(loop.getLowerBound());
+  std::optional<int64_t> step = getConstantIntValue(loop.getStep());
+  return lb && step && *lb % m == 0 && *step % m == 0;
+}
+
+std::optional<WeightTile> traceWeightTile(Value b, int64_t k, int64_t n) {
+  auto read = b.getDefiningOp<vector::TransferReadOp>();
+  if (!read || !read.getPermutationMap().isMinorIdentity() ||
+      read.hasOutOfBoundsDim() || read.getMask() ||
+      !llvm::all_of(read.getIndices(), [](Value i) {
+        return getConstantIntValue(i) == 0;
+      }))
+    return std::nullopt;
+  SmallVector<memref::SubViewOp> subviews;
+  Value v = read.getBase();
+  while (auto sv = v.getDefiningOp<memref::SubViewOp>()) {
+    subviews.push_back(sv);
+    v = sv.getSource();
+  }
+  auto getGlobal = v.getDefiningOp<memref::GetGlobalOp>();
+  if (!getGlobal)
+    return std::nullopt;
+  auto global = SymbolTable::lookupNearestSymbolFrom<memref::GlobalOp>(
+      getGlobal, getGlobal.getNameAttr());
+  if (!global || !global.getConstant() || !global.getInitialValue() ||
+      !isa<DenseIntElementsAttr>(*global.getInitialValue()))
+    return std::nullopt;
+  MemRefType gType = global.getType();
+  int64_t rank = gType.getRank();
+  if (rank < 2 || !gType.hasStaticShape() ||
+      !gType.getElementType().isInteger(8) || !gType.getLayout().isIdentity())
+    return std::nullopt;
+  // Forward through the subviews: the global dimension of each view
+  // dimension, and the accumulated offsets.
+  OpBuilder b0(read);
+  WeightTile tile{global, SmallVector<OpFoldResult>(rank, b0.getIndexAttr(0))};
+  SmallVector<int64_t> dims = llvm::to_vector(llvm::seq<int64_t>(0, rank));
+  for (memref::SubViewOp sv : llvm::reverse(subviews)) {
+    if (!llvm::all_of(sv.getMixedStrides(), [](OpFoldResult s) {
+          return getConstantIntValue(s) == 1;
+        }))
+      return std::nullopt;
+    SmallVector<OpFoldResult> offs = sv.getMixedOffsets();
+    for (auto [i, o] : llvm::enumerate(offs)) {
+      OpFoldResult &acc = tile.offsets[dims[i]];
+      if (std::optional<int64_t> c = getConstantIntValue(o); c && *c == 0)
+        continue;
+      if (std::optional<int64_t> c = getConstantIntValue(acc); c && *c == 0)
+        acc = o;
+      else
+        return std::nullopt; // two non-zero offsets: not needed so far
+    }
+    llvm::SmallBitVector dropped = sv.getDroppedDims();
+    SmallVector<int64_t> kept;
+    for (auto [i, d] : llvm::enumerate(dims))
+      if (!dropped.test(i))
+        kept.push_back(d);
+    dims = kept;
+  }
+  if (dims.size() != 2 || dims[0] != rank - 2 || dims[1] != rank - 1)
+    return std::nullopt;
+  int64_t kTot = gType.getDimSize(rank - 2), nTot = gType.getDimSize(rank - 1);
+  // Tiles must start on whole groups of 4 along K and whole vectors of 8
+  // along N, or be the whole dimension.
+  if (!(k == kTot || (k % 4 == 0 && isMultipleOf(tile.offsets[rank - 2], 4))))
+    return std::nullopt;
+  if (!(n == nTot || (n % 8 == 0 && isMultipleOf(tile.offsets[rank - 1], 8))))
+    return std::nullopt;
+  return tile;
+}
+
+/// The constant global holding `global` ([..., K, N] bytes) interleaved for
+/// the dot products: [..., ceil(K/4), ceil(N/8)*8*4], element
+/// [..., q, n*4 + j] = W[..., 4q + j, n] (zeros beyond K, N). Created once
+/// per global, next to it.
+memref::GlobalOp getOrCreateInterleavedWeights(memref::GlobalOp global) {
+  std::string name = (global.getSymName() + "_x86dot").str();
+  auto module = global->getParentOfType<ModuleOp>();
+  if (auto existing = module.lookupSymbol<memref::GlobalOp>(name))
+    return existing;
+  MemRefType type = global.getType();
+  int64_t rank = type.getRank();
+  int64_t kTot = type.getDimSize(rank - 2), nTot = type.getDimSize(rank - 1);
+  int64_t kq = (kTot + 3) / 4, np = (nTot + 7) / 8 * 8;
+  int64_t outer = 1;
+  SmallVector<int64_t> shape;
+  for (int64_t d = 0; d < rank - 2; ++d) {
+    outer *= type.getDimSize(d);
+    shape.push_back(type.getDimSize(d));
+  }
+  shape.append({kq, np * 4});
+  auto init = cast<DenseIntElementsAttr>(*global.getInitialValue());
+  SmallVector<int8_t> src;
+  for (const APInt &x : init.getValues<APInt>())
+    src.push_back(static_cast<int8_t>(x.getSExtValue()));
+  SmallVector<int8_t> dst(outer * kq * np * 4, 0);
+  for (int64_t o = 0; o < outer; ++o)
+    for (int64_t kk = 0; kk < kTot; ++kk)
+      for (int64_t nn = 0; nn < nTot; ++nn)
+        dst[((o * kq) + kk / 4) * np * 4 + nn * 4 + kk % 4] =
+            src[(o * kTot + kk) * nTot + nn];
+  OpBuilder b(global);
+  b.setInsertionPointAfter(global);
+  auto newType = MemRefType::get(shape, type.getElementType());
+  auto tensorType = RankedTensorType::get(shape, type.getElementType());
+  return memref::GlobalOp::create(
+      b, global.getLoc(), name, b.getStringAttr("private"), newType,
+      DenseElementsAttr::get(tensorType, ArrayRef<int8_t>(dst)),
+      /*constant=*/true, b.getI64IntegerAttr(32));
 }
 
 /// The 8-bit vector `v` was extended from with `Ext`.
@@ -193,13 +329,46 @@ struct ContractToX86Dot : OpRewritePattern<vector::ContractionOp> {
     b2 = padInto(b2, {Kp, Np}, i8);
 
     // Per group of 4 reduction elements, the weights interleaved per lane:
-    // w[q][n*4 + j] = B[4q + j][n], cut into 8-lane (32-byte) chunks.
+    // w[q][n*4 + j] = B[4q + j][n], cut into 8-lane (32-byte) chunks. From
+    // constant weights, loaded from a copy interleaved at compile time;
+    // otherwise shuffled here.
     SmallVector<int64_t> interleave;
     for (int64_t l = 0; l < Np; ++l)
       for (int64_t j = 0; j < 4; ++j)
         interleave.push_back(j * Np + l);
     SmallVector<SmallVector<Value>> w(Kq);
-    for (int64_t q = 0; q < Kq; ++q) {
+    std::optional<WeightTile> tile;
+    if (!rhsTransposed)
+      tile = traceWeightTile(b, K, N);
+    if (tile) {
+      memref::GlobalOp inter = getOrCreateInterleavedWeights(tile->global);
+      Value base = memref::GetGlobalOp::create(rewriter, loc, inter.getType(),
+                                               inter.getSymName());
+      int64_t r = tile->offsets.size();
+      auto index = [&](OpFoldResult o) -> Value {
+        return getValueOrCreateConstantIndexOp(rewriter, loc, o);
+      };
+      SmallVector<Value> outer;
+      for (int64_t d = 0; d < r - 2; ++d)
+        outer.push_back(index(tile->offsets[d]));
+      Value c4 = arith::ConstantIndexOp::create(rewriter, loc, 4);
+      Value k0 = arith::DivUIOp::create(rewriter, loc,
+                                        index(tile->offsets[r - 2]), c4);
+      Value n0 = arith::MulIOp::create(rewriter, loc,
+                                       index(tile->offsets[r - 1]), c4);
+      for (int64_t q = 0; q < Kq; ++q)
+        for (int64_t c = 0; c < chunks; ++c) {
+          SmallVector<Value> idx = outer;
+          idx.push_back(arith::AddIOp::create(
+              rewriter, loc, k0, arith::ConstantIndexOp::create(rewriter, loc, q)));
+          idx.push_back(arith::AddIOp::create(
+              rewriter, loc, n0,
+              arith::ConstantIndexOp::create(rewriter, loc, 32 * c)));
+          w[q].push_back(vector::LoadOp::create(
+              rewriter, loc, VectorType::get({32}, i8), base, idx));
+        }
+    }
+    for (int64_t q = 0; q < Kq && !tile; ++q) {
       Value block = vector::ExtractStridedSliceOp::create(
           rewriter, loc, b2, ArrayRef<int64_t>{4 * q, 0},
           ArrayRef<int64_t>{4, Np}, ArrayRef<int64_t>{1, 1});

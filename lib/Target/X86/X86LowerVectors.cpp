@@ -164,31 +164,25 @@ struct QlowX86LowerVectorsPass
   using QlowX86LowerVectorsBase::QlowX86LowerVectorsBase;
 
   void runOnOperation() override {
-    func::FuncOp fn = getOperation();
-    MLIRContext *ctx = &getContext();
-    linalg::hoistRedundantVectorTransfers(fn, /*verifyNonZeroTrip=*/true);
-
-    RewritePatternSet patterns(ctx);
-    vector::populateFlattenVectorTransferPatterns(patterns, vectorBits);
-    vector::populateVectorTransferDropUnitDimsPatterns(patterns);
-    vector::TransferReadOp::getCanonicalizationPatterns(patterns, ctx);
-    vector::TransferWriteOp::getCanonicalizationPatterns(patterns, ctx);
-    vector::ShapeCastOp::getCanonicalizationPatterns(patterns, ctx);
-    memref::CollapseShapeOp::getCanonicalizationPatterns(patterns, ctx);
-    memref::SubViewOp::getCanonicalizationPatterns(patterns, ctx);
-    if (failed(applyPatternsGreedily(fn, std::move(patterns))))
-      return signalPassFailure();
-    // Flattening may expose more invariant pairs.
-    linalg::hoistRedundantVectorTransfers(fn, /*verifyNonZeroTrip=*/true);
-
-    // Contraction kernels: x86 byte dot products, pairwise multiply-adds,
-    // outer products, in that order of preference.
     if (vectorISA != "generic" && vectorISA != "avx2" &&
         vectorISA != "avxvnni") {
-      fn.emitError() << "qlow-x86-lower-vectors: unknown isa '" << vectorISA
-                     << "' (generic, avx2 or avxvnni)";
+      getOperation().emitError()
+          << "qlow-x86-lower-vectors: unknown isa '" << vectorISA
+          << "' (generic, avx2 or avxvnni)";
       return signalPassFailure();
     }
+    SmallVector<func::FuncOp> fns(getOperation().getOps<func::FuncOp>());
+    for (func::FuncOp fn : fns)
+      if (!fn.isExternal() && failed(lower(fn)))
+        return signalPassFailure();
+  }
+
+  LogicalResult lower(func::FuncOp fn) {
+    MLIRContext *ctx = &getContext();
+    // Contraction kernels first, on the transfers as vectorization made
+    // them (constant weight tiles are recognized there): x86 byte dot
+    // products, pairwise multiply-adds, outer products, in that order of
+    // preference.
     RewritePatternSet lowering(ctx);
     if (vectorISA != "generic")
       qlow::x86::populateContractToX86DotPatterns(
@@ -199,7 +193,21 @@ struct QlowX86LowerVectorsPass
         lowering, vector::VectorContractLowering::OuterProduct);
     vector::ShapeCastOp::getCanonicalizationPatterns(lowering, ctx);
     if (failed(applyPatternsGreedily(fn, std::move(lowering))))
-      return signalPassFailure();
+      return failure();
+
+    linalg::hoistRedundantVectorTransfers(fn, /*verifyNonZeroTrip=*/true);
+    RewritePatternSet patterns(ctx);
+    vector::populateFlattenVectorTransferPatterns(patterns, vectorBits);
+    vector::populateVectorTransferDropUnitDimsPatterns(patterns);
+    vector::TransferReadOp::getCanonicalizationPatterns(patterns, ctx);
+    vector::TransferWriteOp::getCanonicalizationPatterns(patterns, ctx);
+    vector::ShapeCastOp::getCanonicalizationPatterns(patterns, ctx);
+    memref::CollapseShapeOp::getCanonicalizationPatterns(patterns, ctx);
+    memref::SubViewOp::getCanonicalizationPatterns(patterns, ctx);
+    if (failed(applyPatternsGreedily(fn, std::move(patterns))))
+      return failure();
+    // Flattening may expose more invariant pairs.
+    linalg::hoistRedundantVectorTransfers(fn, /*verifyNonZeroTrip=*/true);
 
     // Element-wise arithmetic on n-D vectors (a tile's requantization)
     // becomes 1-D: LLVM lowers an n-D vector as separate rows, and packs
@@ -214,12 +222,11 @@ struct QlowX86LowerVectorsPass
     vector::populateVectorLinearizeBasePatterns(typeConverter, target,
                                                 linearize);
     if (failed(applyPartialConversion(fn, target, std::move(linearize))))
-      return signalPassFailure();
+      return failure();
 
     RewritePatternSet products(ctx);
     products.add<MulExtendedByEvenOddLanes>(ctx);
-    if (failed(applyPatternsGreedily(fn, std::move(products))))
-      return signalPassFailure();
+    return applyPatternsGreedily(fn, std::move(products));
   }
 };
 

@@ -47,7 +47,7 @@ void addLowerToLLVM(OpPassManager &pm, bool optimize, StringRef isa) {
   if (optimize) {
     QlowX86LowerVectorsOptions lowerVectors;
     lowerVectors.vectorISA = isa.str();
-    pm.addNestedPass<func::FuncOp>(createQlowX86LowerVectors(lowerVectors));
+    pm.addPass(createQlowX86LowerVectors(lowerVectors));
     pm.addPass(createCanonicalizerPass());
     pm.addPass(createCSEPass());
   }

@@ -613,6 +613,12 @@ struct QlowX86VectorizePass
             for (Operation *user : op->getUsers())
               if (isa<tensor::InsertSliceOp>(user))
                 return {};
+            // The epilogue of a reduction keeps its shape too: it is fused
+            // with the reduction later.
+            for (Value in : op->getOperands())
+              if (auto producer = in.getDefiningOp<linalg::LinalgOp>())
+                if (producer.getNumReductionLoops() > 0)
+                  return {};
             ReassociationIndices inner;
             for (unsigned d = 1; d < n; ++d)
               inner.push_back(d);

@@ -1,0 +1,83 @@
+// RUN: qlow-opt %s -split-input-file --qlow-x86-vectorize | FileCheck %s
+// RUN: qlow-opt %s -split-input-file --qlow-x86-vectorize=isa=avx2 | FileCheck %s --check-prefix=AVX2
+
+// A convolution and its element-wise epilogue: one loop over output rows,
+// the epilogue fused in; inside, the window loops carry the 8x8 accumulator
+// tile as a vector and each step is one vector.contract over the channels.
+// No linalg op is left.
+// CHECK-LABEL: func.func @conv_epilogue
+// CHECK-NOT: linalg.
+// CHECK: scf.for %[[OH:.*]] = %{{.*}} to %{{.*}} step %{{.*}} iter_args(%{{.*}} = %{{.*}}) -> (tensor<4x8x8xi8>)
+// CHECK: scf.for {{.*}} -> (vector<8x8xi32>)
+// CHECK: scf.for {{.*}} -> (vector<8x8xi32>)
+// CHECK: vector.contract {{.*}} : vector<8x3xi32>, vector<3x8xi32> into vector<8x8xi32>
+// CHECK: arith.shrsi %{{.*}} : vector<8x8xi32>
+// CHECK: arith.trunci %{{.*}} : vector<8x8xi32> to vector<8x8xi8>
+// CHECK-NOT: linalg.
+// The u8 form (isa=avx2): the weights' correction is subtracted from the
+// initial accumulator; the activations are flipped (x ^ 0x80) and read
+// zero-extended.
+// AVX2-LABEL: func.func @conv_epilogue
+// AVX2: arith.subi %{{.*}} : vector<{{.*}}xi32>
+// AVX2: arith.xori %{{.*}}, %{{.*}} : vector<{{.*}}xi8>
+// AVX2: arith.extui %{{.*}} : vector<8x3xi8> to vector<8x3xi32>
+// AVX2: vector.contract
+#in = affine_map<(oh, ow, o, kh, kw, ci) -> (oh + kh, ow + kw, ci)>
+#w = affine_map<(oh, ow, o, kh, kw, ci) -> (o, kh, kw, ci)>
+#out = affine_map<(oh, ow, o, kh, kw, ci) -> (oh, ow, o)>
+#id = affine_map<(d0, d1, d2) -> (d0, d1, d2)>
+func.func @conv_epilogue(%x: tensor<6x10x3xi8>, %bias: tensor<4x8x8xi32>) -> tensor<4x8x8xi8> {
+  %w = arith.constant dense<3> : tensor<8x3x3x3xi8>
+  %acc = linalg.generic {indexing_maps = [#in, #w, #out], iterator_types = ["parallel", "parallel", "parallel", "reduction", "reduction", "reduction"]}
+      ins(%x, %w : tensor<6x10x3xi8>, tensor<8x3x3x3xi8>) outs(%bias : tensor<4x8x8xi32>) {
+  ^bb0(%a: i8, %b: i8, %c: i32):
+    %ae = arith.extsi %a : i8 to i32
+    %be = arith.extsi %b : i8 to i32
+    %m = arith.muli %ae, %be : i32
+    %s = arith.addi %c, %m : i32
+    linalg.yield %s : i32
+  } -> tensor<4x8x8xi32>
+  %e = tensor.empty() : tensor<4x8x8xi8>
+  %r = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel", "parallel"]}
+      ins(%acc : tensor<4x8x8xi32>) outs(%e : tensor<4x8x8xi8>) {
+  ^bb0(%a: i32, %o: i8):
+    %c3 = arith.constant 3 : i32
+    %s = arith.shrsi %a, %c3 : i32
+    %t = arith.trunci %s : i32 to i8
+    linalg.yield %t : i8
+  } -> tensor<4x8x8xi8>
+  return %r : tensor<4x8x8xi8>
+}
+
+// -----
+
+// A padded 3-channel input (an RGB image): with x86 byte dot products the
+// padded buffer gets a fourth channel (zero weights), filled with the pad
+// value flipped to u8 (-5 ^ 0x80 = 123); the correction is 128 * sum(w)
+// per output channel.
+// AVX2-LABEL: func.func @conv_padded
+// AVX2-DAG: arith.constant dense<123> : vector<1x10x4xi8>
+// AVX2-DAG: arith.constant dense<[18944, 12416, 12416, 12416, 12416, 12416, 12416, 3072]> : tensor<8xi32>
+// AVX2: tensor.insert_slice %{{.*}} into %{{.*}}[1, 1, 0] [8, 8, 3] [1, 1, 1] : tensor<8x8x3xi8> into tensor<10x10x4xi8>
+// AVX2: vector.contract {{.*}} : vector<8x4xi32>, vector<4x8xi32> into vector<8x8xi32>
+#in = affine_map<(oh, ow, o, kh, kw, ci) -> (oh + kh, ow + kw, ci)>
+#w = affine_map<(oh, ow, o, kh, kw, ci) -> (o, kh, kw, ci)>
+#out = affine_map<(oh, ow, o, kh, kw, ci) -> (oh, ow, o)>
+func.func @conv_padded(%x: tensor<8x8x3xi8>, %bias: tensor<8x8x8xi32>) -> tensor<8x8x8xi32> {
+  %zp = arith.constant -5 : i8
+  %p = tensor.pad %x low[1, 1, 0] high[1, 1, 0] {
+  ^bb0(%i: index, %j: index, %k: index):
+    tensor.yield %zp : i8
+  } : tensor<8x8x3xi8> to tensor<10x10x3xi8>
+  %w = arith.constant dense<[[[[1, -2, 3], [4, -5, 6], [7, -8, 9]], [[1, 2, 3], [4, 5, 6], [7, 8, 9]], [[-1, 2, -3], [4, 5, 6], [7, 8, 60]]], [[[1, -2, 3], [4, -5, 6], [7, -8, 9]], [[1, 2, 3], [4, 5, 6], [7, 8, 9]], [[-1, 2, -3], [4, 5, 6], [7, 8, 9]]], [[[1, -2, 3], [4, -5, 6], [7, -8, 9]], [[1, 2, 3], [4, 5, 6], [7, 8, 9]], [[-1, 2, -3], [4, 5, 6], [7, 8, 9]]], [[[1, -2, 3], [4, -5, 6], [7, -8, 9]], [[1, 2, 3], [4, 5, 6], [7, 8, 9]], [[-1, 2, -3], [4, 5, 6], [7, 8, 9]]], [[[1, -2, 3], [4, -5, 6], [7, -8, 9]], [[1, 2, 3], [4, 5, 6], [7, 8, 9]], [[-1, 2, -3], [4, 5, 6], [7, 8, 9]]], [[[1, -2, 3], [4, -5, 6], [7, -8, 9]], [[1, 2, 3], [4, 5, 6], [7, 8, 9]], [[-1, 2, -3], [4, 5, 6], [7, 8, 9]]], [[[1, -2, 3], [4, -5, 6], [7, -8, 9]], [[1, 2, 3], [4, 5, 6], [7, 8, 9]], [[-1, 2, -3], [4, 5, 6], [7, 8, 9]]], [[[1, -2, 3], [4, -5, 6], [7, -8, 9]], [[1, 2, 3], [4, 5, 6], [7, 8, 9]], [[-1, 2, -3], [4, 5, 6], [7, 8, -64]]]]> : tensor<8x3x3x3xi8>
+  %acc = linalg.generic {indexing_maps = [#in, #w, #out], iterator_types = ["parallel", "parallel", "parallel", "reduction", "reduction", "reduction"]}
+      ins(%p, %w : tensor<10x10x3xi8>, tensor<8x3x3x3xi8>) outs(%bias : tensor<8x8x8xi32>) {
+  ^bb0(%a: i8, %b: i8, %c: i32):
+    %ae = arith.extsi %a : i8 to i32
+    %be = arith.extsi %b : i8 to i32
+    %m = arith.muli %ae, %be : i32
+    %s = arith.addi %c, %m : i32
+    linalg.yield %s : i32
+  } -> tensor<8x8x8xi32>
+  return %acc : tensor<8x8x8xi32>
+}
