@@ -110,43 +110,6 @@ void forEachConvTap(const Tensor &input, const Tensor &filter,
         }
 }
 
-// Calls fn(outIndex, lhsIndex, rhsIndex) for every element of the broadcast
-// result of shapes a and b.
-template <typename Fn>
-Shape forEachBroadcast(const Shape &a, const Shape &b, Fn fn) {
-  Shape out = broadcastShapes(a, b);
-  size_t rank = out.size();
-  // Right-align the operand shapes and compute their strides; a broadcast
-  // dimension gets stride 0.
-  auto alignedStrides = [&](const Shape &s) {
-    std::vector<int64_t> strides(rank, 0);
-    int64_t stride = 1;
-    for (size_t i = 0; i < s.size(); ++i) {
-      size_t dim = s.size() - 1 - i;
-      size_t outDim = rank - 1 - i;
-      strides[outDim] = s[dim] == 1 ? 0 : stride;
-      stride *= s[dim];
-    }
-    return strides;
-  };
-  std::vector<int64_t> sa = alignedStrides(a), sb = alignedStrides(b);
-  int64_t total = numElements(out);
-  std::vector<int64_t> coord(rank, 0);
-  for (int64_t i = 0; i < total; ++i) {
-    int64_t ia = 0, ib = 0;
-    for (size_t d = 0; d < rank; ++d) {
-      ia += coord[d] * sa[d];
-      ib += coord[d] * sb[d];
-    }
-    fn(i, ia, ib);
-    for (size_t d = rank; d-- > 0;) {
-      if (++coord[d] < out[d])
-        break;
-      coord[d] = 0;
-    }
-  }
-  return out;
-}
 
 // Visits the valid (non-padding) elements of every pooling window.
 template <typename BeginFn, typename ElemFn, typename EndFn>

@@ -165,34 +165,6 @@ int64_t axisIndex(const Shape &shape, int64_t axis, int64_t flat) {
   return (flat / stride) % shape[static_cast<size_t>(axis)];
 }
 
-/// Calls fn(outIndex, lhsIndex, rhsIndex) over the numpy broadcast of two
-/// equal-rank shapes (the float ops; quantized ones use ref::add/ref::mul).
-template <typename Fn>
-void forEachBroadcast(const Shape &out, const Shape &a, const Shape &b, Fn fn) {
-  size_t rank = out.size();
-  std::vector<int64_t> sa = stridesOf(a), sb = stridesOf(b);
-  for (size_t d = 0; d < rank; ++d) {
-    if (a[d] == 1)
-      sa[d] = 0;
-    if (b[d] == 1)
-      sb[d] = 0;
-  }
-  std::vector<int64_t> coord(rank, 0);
-  int64_t total = ref::numElements(out);
-  for (int64_t i = 0; i < total; ++i) {
-    int64_t ia = 0, ib = 0;
-    for (size_t d = 0; d < rank; ++d) {
-      ia += coord[d] * sa[d];
-      ib += coord[d] * sb[d];
-    }
-    fn(i, ia, ib);
-    for (size_t d = rank; d-- > 0;) {
-      if (++coord[d] < out[d])
-        break;
-      coord[d] = 0;
-    }
-  }
-}
 
 /// Transposed copy: result dimension i is input dimension perm[i].
 template <typename T>
@@ -1002,8 +974,8 @@ FailureOr<RtValue> Evaluator::evalBinary(Operation *op, Value lhs, Value rhs,
     if (failed(expectF32(op, a)) || failed(expectF32(op, b)))
       return failure();
     std::vector<float> out(static_cast<size_t>(ref::numElements(outShape)));
-    forEachBroadcast(
-        outShape, a.shape(), b.shape(), [&](int64_t i, int64_t ia, int64_t ib) {
+    ref::forEachBroadcast(
+        a.shape(), b.shape(), [&](int64_t i, int64_t ia, int64_t ib) {
           float x = a.floats[static_cast<size_t>(ia)];
           float y = b.floats[static_cast<size_t>(ib)];
           out[static_cast<size_t>(i)] =
