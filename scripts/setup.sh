@@ -15,9 +15,15 @@ packages=(
   # node test data; python3-onnx/numpy for scripts/gen_onnx_test_models.py.
   libonnx-dev libprotobuf-dev protobuf-compiler libonnx-testdata
   python3-onnx python3-numpy
+  # Real-model tests (scripts/export_torchvision.py, scripts/train_digits_qat.py):
+  # torchvision exports and PyTorch QAT; onnxruntime-node comes from npm.
+  python3-torch python3-torchvision python3-sklearn
   # libFuzzer (clang's -fsanitize=fuzzer) for tools/qlow-onnx-fuzz.
   libclang-rt-22-dev
 )
+# onnxruntime-node needs node and npm; a machine may already have them from
+# another source (NodeSource), whose nodejs conflicts with Debian's npm.
+command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||
