@@ -221,11 +221,11 @@ computeTileSizes(linalg::LinalgOp op, const TileSizeOptions &options) {
         blockLimit = options.maxElementwiseElements / sizes[*lane];
       }
       sizes[*block] = largestDivisorAtMost(ranges[*block], blockLimit);
-      // Float contractions: a block of one pixel (7x7 outputs have no
-      // divisor up to the limit) loads every weight once per pixel; one
-      // vector of lanes over up to maxAccumulatorVectors pixels reuses it.
+      // A block of one pixel (7x7 outputs have no divisor up to the
+      // limit) loads every weight once per pixel; one vector of 32-bit
+      // lanes over up to maxAccumulatorVectors pixels reuses it.
       if (hasReduction && sizes[*block] == 1 && ranges[*block] > 1 &&
-          isFloatContraction(op)) {
+          isContractionWithoutBatch(op) && getInitBitWidth(op) == 32) {
         int64_t vectorLanes = options.vectorBits / 32;
         int64_t pixels = largestDivisorAtMost(ranges[*block],
                                               options.maxAccumulatorVectors);
