@@ -69,8 +69,8 @@ bool hoistBeforeDequantize(Operation *op) {
   q->setOperand(0, dq.getInput());
   Type floatType = op->getResult(0).getType();
   q->getResult(0).setType(withElementType(floatType, qelem));
-  auto newDq = DequantizeOp::create(b, op->getLoc(), floatType,
-                                    q->getResult(0), StringAttr());
+  auto newDq = DequantizeOp::create(b, op->getLoc(), floatType, q->getResult(0),
+                                    StringAttr());
   op->getResult(0).replaceAllUsesWith(newDq.getResult());
   op->erase();
   if (dq->use_empty())

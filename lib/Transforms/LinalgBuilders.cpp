@@ -405,10 +405,10 @@ static Value emitRoundingTerm(OpBuilder &b, Location loc, Value p, Value s,
     return half;
   Type i64 = b.getI64Type();
   Value one = createIntConstant(b, loc, i64, 1);
-  Value odd = arith::AndIOp::create(b, loc,
-                                    arith::ShRSIOp::create(b, loc, p, s), one);
-  return arith::AddIOp::create(b, loc,
-                               arith::SubIOp::create(b, loc, half, one), odd);
+  Value odd =
+      arith::AndIOp::create(b, loc, arith::ShRSIOp::create(b, loc, p, s), one);
+  return arith::AddIOp::create(b, loc, arith::SubIOp::create(b, loc, half, one),
+                               odd);
 }
 
 Value mlir::qlow::emitApplyMultiplier(OpBuilder &b, Location loc, Value x64,
@@ -448,8 +448,7 @@ Value mlir::qlow::emitApplyMultiplier(OpBuilder &b, Location loc, Value x64,
   Value isZero =
       arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, s64, zero);
   Value term = arith::SelectOp::create(
-      b, loc, isZero, zero,
-      emitRoundingTerm(b, loc, p, s64, half, rounding));
+      b, loc, isZero, zero, emitRoundingTerm(b, loc, p, s64, half, rounding));
   Value sum = arith::AddIOp::create(b, loc, p, term);
   return arith::ShRSIOp::create(b, loc, sum, s64);
 }

@@ -1005,8 +1005,8 @@ struct AvgPool2DLowering : QlowConversion<AvgPool2DOp> {
                   Value m = tensor::ExtractOp::create(nb, nl, mTable, count);
                   Value s = tensor::ExtractOp::create(nb, nl, sTable, count);
                   Value a = castInt(nb, nl, args[0], i64, false);
-                  Value y = emitApplyMultiplier(
-                      nb, nl, a, m, s, qref::Rounding::HalfEven);
+                  Value y = emitApplyMultiplier(nb, nl, a, m, s,
+                                                qref::Rounding::HalfEven);
                   y = arith::AddIOp::create(
                       nb, nl, y,
                       createIntConstant(nb, nl, i64, out.zeroPoint()));

@@ -174,14 +174,13 @@ int64_t validWindowCount(int64_t oh, int64_t ow, int64_t inH, int64_t inW,
 /// s == 0 ? p : (p + (1 << (s-1))) >> s with an arithmetic shift. With
 /// Rounding::HalfEven (average pools, section 9) ties go to even:
 /// (p + (1 << (s-1)) - 1 + ((p >> s) & 1)) >> s.
-Value emitApplyMultiplier(OpBuilder &b, Location loc, Value x64, FixedPoint m,
-                          ::qlow::ref::Rounding rounding =
-                              ::qlow::ref::Rounding::HalfUp);
+Value emitApplyMultiplier(
+    OpBuilder &b, Location loc, Value x64, FixedPoint m,
+    ::qlow::ref::Rounding rounding = ::qlow::ref::Rounding::HalfUp);
 /// The same with a run-time multiplier and shift (i32 or i64 scalars).
-Value emitApplyMultiplier(OpBuilder &b, Location loc, Value x64, Value m,
-                          Value s,
-                          ::qlow::ref::Rounding rounding =
-                              ::qlow::ref::Rounding::HalfUp);
+Value emitApplyMultiplier(
+    OpBuilder &b, Location loc, Value x64, Value m, Value s,
+    ::qlow::ref::Rounding rounding = ::qlow::ref::Rounding::HalfUp);
 
 /// clamp(v, lo, hi) on i64, then truncation to integer type `type`.
 Value emitClampAndTrunc(OpBuilder &b, Location loc, Value v64, int64_t lo,
