@@ -38,6 +38,20 @@ if ((${#missing[@]})); then
     apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 
+# onnxruntime-node (tools/ort: ort-run.js, the ONNX Runtime comparisons),
+# exactly as package-lock.json pins it; again only when node_modules is
+# missing or older than the lock file. ONNXRUNTIME_NODE_INSTALL=skip: the
+# package already ships libonnxruntime for linux-x64, its postinstall would
+# only fetch optional CUDA binaries.
+ort="$root/tools/ort"
+if [ ! -f "$ort/node_modules/.package-lock.json" ] ||
+   [ "$ort/package-lock.json" -nt "$ort/node_modules/.package-lock.json" ]; then
+  echo "setup: installing onnxruntime-node into tools/ort/node_modules"
+  # Not fatal: only the ORT comparisons (lit feature `onnxruntime`) need it.
+  ONNXRUNTIME_NODE_INSTALL=skip npm ci --prefix "$ort" --no-audit --no-fund ||
+    echo "setup: warning: npm ci failed; the ONNX Runtime comparisons will be skipped" >&2
+fi
+
 if [ ! -f "$build/build.ninja" ]; then
   cmake -G Ninja -S "$root" -B "$build" \
     -DCMAKE_BUILD_TYPE=Release \
