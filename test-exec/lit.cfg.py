@@ -21,3 +21,26 @@ fuzzer = os.path.join(config.qlow_tools_dir, "qlow-onnx-fuzz")
 if os.path.exists(fuzzer):
     config.available_features.add("onnx-fuzzer")
     config.substitutions.append(("%qlow-onnx-fuzz", fuzzer))
+
+# Real models compared with ONNX Runtime (test-exec/real-models.test):
+# torchvision exports need Debian's python3-torch/-torchvision/-onnx/-numpy
+# (looked up without importing torch, which takes seconds), ONNX Runtime is
+# onnxruntime-node in tools/ort (scripts/setup.sh installs it with npm).
+import shutil
+import subprocess
+try:
+    subprocess.run(["/usr/bin/python3", "-c",
+                    "import importlib.util, sys; sys.exit(not all("
+                    "importlib.util.find_spec(m) for m in "
+                    "('torch', 'torchvision', 'onnx', 'numpy')))"],
+                   check=True, stdout=subprocess.DEVNULL,
+                   stderr=subprocess.DEVNULL, timeout=60)
+    config.available_features.add("torchvision")
+except (OSError, subprocess.SubprocessError):
+    pass
+ort_dir = os.path.join(config.qlow_src_root, "tools", "ort")
+node = shutil.which("node")
+if node and os.path.isdir(os.path.join(ort_dir, "node_modules", "onnxruntime-node")):
+    config.available_features.add("onnxruntime")
+    config.substitutions.append(
+        ("%ort-run", node + " " + os.path.join(ort_dir, "ort-run.js")))
