@@ -85,13 +85,18 @@ read -r -a model_list <<<"${MODELS:-resnet18 mobilenet_v2}"
 for m in "${model_list[@]}"; do prepare "$m"; done
 
 declare -A lat
-for m in "${model_list[@]}"; do
-  for ((r = 1; r <= rounds; ++r)); do
-    echo "bench_ort: $m round $r/$rounds" >&2
-    lat[$m,qi]+="$(qlow_ms "$work/${m}_int8.so") "
-    lat[$m,qf]+="$(qlow_ms "$work/${m}_fp32.so") "
-    lat[$m,oi]+="$(ort_ms "$work/${m}_qdq.onnx") "
-    lat[$m,of]+="$(ort_ms "$models/$m.onnx") "
+for ((r = 1; r <= rounds; ++r)); do
+  for m in "${model_list[@]}"; do
+    qi=$(qlow_ms "$work/${m}_int8.so")
+    qf=$(qlow_ms "$work/${m}_fp32.so")
+    oi=$(ort_ms "$work/${m}_qdq.onnx")
+    of=$(ort_ms "$models/$m.onnx")
+    echo "bench_ort: round $r/$rounds $m: qlow INT8 $qi, qlow FP32 $qf," \
+      "ORT INT8 $oi, ORT FP32 $of ms" >&2
+    lat[$m,qi]+="$qi "
+    lat[$m,qf]+="$qf "
+    lat[$m,oi]+="$oi "
+    lat[$m,of]+="$of "
   done
 done
 
