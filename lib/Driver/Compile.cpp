@@ -380,6 +380,10 @@ LogicalResult compileModel(MLIRContext &context,
         X86LoweringOptions lowering;
         lowering.func = function;
         lowering.model = model;
+        // The vector ISA (VNNI or not) must follow --mcpu, as the weight
+        // precision chosen by qlow-legalize-precision does.
+        lowering.cpu = options.target.cpu;
+        lowering.features = options.target.features;
         buildQlowX86LoweringPipeline(pm, lowering);
       })))
     return failure();
