@@ -3,6 +3,7 @@
 
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Path.h"
+#include "llvm/Support/Signals.h"
 #include "llvm/Support/raw_ostream.h"
 
 using namespace qlow;
@@ -10,8 +11,10 @@ using namespace qlow;
 OutputFiles::~OutputFiles() {
   if (committed)
     return;
-  for (const Entry &e : entries)
+  for (const Entry &e : entries) {
     llvm::sys::fs::remove(e.tempPath);
+    llvm::sys::DontRemoveFileOnSignal(e.tempPath);
+  }
 }
 
 llvm::Expected<std::string> OutputFiles::add(llvm::StringRef finalPath) {
@@ -25,6 +28,8 @@ llvm::Expected<std::string> OutputFiles::add(llvm::StringRef finalPath) {
                                    finalPath.str().c_str(),
                                    ec.message().c_str());
   llvm::sys::fs::closeFile(fd);
+  // Also gone if the compiler is interrupted (SIGINT, SIGTERM).
+  llvm::sys::RemoveFileOnSignal(temp);
   entries.push_back({finalPath.str(), temp.str().str()});
   return temp.str().str();
 }
@@ -49,10 +54,12 @@ llvm::Error OutputFiles::write(llvm::StringRef finalPath,
 }
 
 llvm::Error OutputFiles::commit() {
-  for (const Entry &e : entries)
+  for (const Entry &e : entries) {
     if (std::error_code ec = llvm::sys::fs::rename(e.tempPath, e.finalPath))
       return llvm::createStringError(ec, "cannot move '%s' into place: %s",
                                      e.finalPath.c_str(), ec.message().c_str());
+    llvm::sys::DontRemoveFileOnSignal(e.tempPath);
+  }
   committed = true;
   return llvm::Error::success();
 }

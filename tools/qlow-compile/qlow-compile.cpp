@@ -131,6 +131,11 @@ int main(int argc, char **argv) {
     return usage("unknown --method '" + method +
                  "' (minmax, moving-average, percentile, mse)");
   options.calibration.method = *m;
+  // A statistics file holds ranges already chosen by its own method.
+  if (!stats.empty() &&
+      (method.getNumOccurrences() || percentile.getNumOccurrences()))
+    return usage("--method and --percentile apply while calibrating; with "
+                 "--stats the file's ranges are used as they are");
   if (!(percentile > 50.0 && percentile <= 100.0))
     return usage("--percentile must be in (50, 100]");
   options.calibration.percentile = percentile;
