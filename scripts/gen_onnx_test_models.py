@@ -605,7 +605,8 @@ def transformer_lit_models():
           f("w", trng.uniform(-1, 1, (3, 2, 1, 1)))],
          opset=20, check=False, domains=[MS])
     # Errors: an unknown approximate; ai.onnx Gelu before opset 20; a
-    # com.microsoft op in a model that does not import the domain.
+    # com.microsoft op in a model that does not import the domain; BiasGelu
+    # without its bias.
     save(p("gelu_bad_approximate.onnx"), [
         helper.make_node("Gelu", ["x"], ["y"], name="gelu",
                          approximate="fast"),
@@ -615,6 +616,10 @@ def transformer_lit_models():
         helper.make_node("Gelu", ["x"], ["y"], name="gelu"),
     ], [tensor_info("x", [1, 4])], [tensor_info("y", [1, 4])], opset=17,
         check=False)
+    save(p("gelu_no_bias.onnx"), [
+        helper.make_node("BiasGelu", ["x"], ["y"], name="gelu", domain=MS[0]),
+    ], [tensor_info("x", [1, 4])], [tensor_info("y", [1, 4])], opset=17,
+        check=False, domains=[MS])
     save(p("gelu_no_domain.onnx"), [
         helper.make_node("Gelu", ["x"], ["y"], name="gelu", domain=MS[0]),
     ], [tensor_info("x", [1, 4])], [tensor_info("y", [1, 4])], opset=17,

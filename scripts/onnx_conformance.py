@@ -36,7 +36,7 @@ SUPPORTED = [
     "BatchNormalization", "LayerNormalization", "Constant", "Identity",
     "Cast", "Dropout", "QuantizeLinear", "DequantizeLinear", "QLinearConv",
     "QLinearMatMul", "ConvInteger", "MatMulInteger",
-    "DynamicQuantizeLinear",
+    "DynamicQuantizeLinear", "Gelu",
 ]
 ALIASES = {"batchnorm": "BatchNormalization"}
 

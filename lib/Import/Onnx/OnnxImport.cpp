@@ -808,6 +808,22 @@ void Importer::checkOps() {
   for (const onnx::NodeProto &n : graph.node()) {
     std::string name = n.name().empty() && n.output_size() ? n.output(0)
                                                             : n.name();
+    if (isGeluOp(n)) {
+      // Gelu and com.microsoft Gelu take x; FastGelu x and an optional
+      // bias; BiasGelu x and a bias.
+      int minInputs = n.op_type() == "BiasGelu" ? 2 : 1;
+      int maxInputs = n.op_type() == "Gelu" ? 1 : 2;
+      int count = 0;
+      for (const std::string &in : n.input())
+        count += !in.empty();
+      if (n.input_size() > maxInputs || n.input_size() < 1 ||
+          n.input(0).empty() || count < minInputs)
+        fail("node '" + name + "' (op '" + n.op_type() + "') expects " +
+             std::to_string(minInputs) +
+             (minInputs == maxInputs ? "" : " or " + std::to_string(maxInputs)) +
+             (maxInputs == 1 ? " input" : " inputs") + ", got " +
+             llvm::Twine(count));
+    }
     if (!isDefaultDomain(n.domain())) {
       if (!isGeluOp(n))
         fail("unsupported ONNX op '" + n.domain() + "." + n.op_type() +
@@ -837,7 +853,7 @@ public:
   explicit GeluStandIns(onnx::GraphProto &graph) : graph(graph) {
     for (int i = 0; i < graph.node_size(); ++i) {
       onnx::NodeProto &n = *graph.mutable_node(i);
-      if (!isGeluOp(n) || n.input_size() < 1 || n.output_size() < 1)
+      if (!isGeluOp(n) || n.output_size() < 1) // checked by checkOps
         continue;
       hidden.emplace_back(i, n);
       onnx::NodeProto standIn;
@@ -1723,8 +1739,8 @@ void Importer::importLayerNorm() {
 void Importer::importGelu() {
   // ai.onnx Gelu (approximate = "none" | "tanh"), com.microsoft Gelu (erf),
   // FastGelu (tanh, optional bias) and BiasGelu (erf, bias): libonnx has not
-  // checked them (GeluStandIns), so their inputs and attributes are checked
-  // here.
+  // checked them (GeluStandIns); checkOps counted their inputs, their
+  // attributes and the bias are checked here.
   StringRef op = node->op_type();
   bool microsoft = node->domain() == kMicrosoftDomain;
   for (const onnx::AttributeProto &a : node->attribute())
@@ -1740,14 +1756,6 @@ void Importer::importGelu() {
                 "' (Gelu takes 'none' or 'tanh')");
     tanhForm = approximate == "tanh";
   }
-  int minInputs = op == "BiasGelu" ? 2 : 1;
-  int maxInputs = op == "Gelu" ? 1 : 2;
-  if (node->input_size() < minInputs || node->input_size() > maxInputs ||
-      !has(0) || (minInputs == 2 && !has(1)))
-    nodeError("expects " + std::to_string(minInputs) +
-              (minInputs == maxInputs ? ""
-                                      : " or " + std::to_string(maxInputs)) +
-              " inputs, got " + llvm::Twine(node->input_size()));
   const std::string &x = node->input(0), &out = node->output(0);
   // Gelu(x + bias), the bias a vector along the last dimension.
   Value bias;
