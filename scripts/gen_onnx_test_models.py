@@ -12,7 +12,7 @@ regenerated:
   test-exec/Inputs/onnx/cnn.onnx     Conv+Relu+MaxPool+Conv+Relu+MaxPool+Gemm
   test-exec/Inputs/onnx/x.npy        16 NCHW samples [16,3,8,8]
   test-exec/Inputs/onnx/ref/logits.npy  the expected outputs [16,10]
-  test-exec/Inputs/onnx/gelu.onnx, dynq.onnx (+ *_x.npy, *_ref/)
+  test-exec/Inputs/onnx/gelu_all.onnx, dynq.onnx (+ *_x.npy, *_ref/)
                                      Gelu variants, dynamic quantization
 """
 import math
@@ -702,9 +702,9 @@ def transformer_exec_models():
     b = trng.uniform(-1, 1, 16).astype(np.float32)
     b2 = trng.uniform(-1, 1, 16).astype(np.float32)
     names = ["erf", "tanh", "ms", "fast", "biasgelu"]
-    save(os.path.join(EXEC, "gelu.onnx"), gelu_nodes("x", "b", "b2", names),
-         [tensor_info("x", [4, 16])], [tensor_info(n, [4, 16])
-                                       for n in names],
+    save(os.path.join(EXEC, "gelu_all.onnx"),
+         gelu_nodes("x", "b", "b2", names), [tensor_info("x", [4, 16])],
+         [tensor_info(n, [4, 16]) for n in names],
          [numpy_helper.from_array(b, "b"), numpy_helper.from_array(b2, "b2")],
          opset=20, check=False, domains=[MS])
     np.save(os.path.join(EXEC, "gelu_x.npy"), x)

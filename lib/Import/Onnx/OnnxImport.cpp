@@ -525,8 +525,9 @@ private:
 
   /// Builds a qlow.float_island named `name` with results of `types`;
   /// `body` builds its contents and returns the values to yield.
-  SmallVector<Value> islandResults(StringRef name, TypeRange types,
-                                   llvm::function_ref<SmallVector<Value>()> body);
+  SmallVector<Value>
+  islandResults(StringRef name, TypeRange types,
+                llvm::function_ref<SmallVector<Value>()> body);
   /// The same with one result of `type`.
   Value island(StringRef name, RankedTensorType type,
                llvm::function_ref<Value()> body) {
@@ -816,12 +817,13 @@ void Importer::checkOps() {
       int count = 0;
       for (const std::string &in : n.input())
         count += !in.empty();
+      std::string expected = std::to_string(minInputs);
+      if (maxInputs != minInputs)
+        expected += " or " + std::to_string(maxInputs);
       if (n.input_size() > maxInputs || n.input_size() < 1 ||
           n.input(0).empty() || count < minInputs)
         fail("node '" + name + "' (op '" + n.op_type() + "') expects " +
-             std::to_string(minInputs) +
-             (minInputs == maxInputs ? "" : " or " + std::to_string(maxInputs)) +
-             (maxInputs == 1 ? " input" : " inputs") + ", got " +
+             expected + (maxInputs == 1 ? " input" : " inputs") + ", got " +
              llvm::Twine(count));
     }
     if (!isDefaultDomain(n.domain())) {
@@ -1767,7 +1769,8 @@ void Importer::importGelu() {
     DenseElementsAttr c = constantOf(1);
     SmallVector<int64_t> bs = c ? SmallVector<int64_t>(c.getType().getShape())
                                 : shapeOf(node->input(1));
-    if (type.getRank() < 1 || bs.size() != 1 || bs[0] != type.getShape().back())
+    if (type.getRank() < 1 || bs.size() != 1 ||
+        bs[0] != type.getShape().back())
       nodeError("the bias must be a vector the size of the last dimension");
     bias = c ? materialize(constantForRank(c, type.getRank(), false))
              : toRank(onnxValue(node->input(1)), type.getRank(),
@@ -1997,9 +2000,9 @@ Value Importer::integersOf(StringRef name, bool forceNHWC, bool &nhwc,
     nodeError("input '" + name + "' is not a per-tensor quantized tensor "
               "(qlow reads integer tensors only from QuantizeLinear, "
               "DynamicQuantizeLinear or quantized ops)");
-  int32_t dtype = q.getStorageTypeIntegralWidth() > 8 ? onnx::TensorProto::INT32
-                  : q.isSigned()                       ? onnx::TensorProto::INT8
-                                                       : onnx::TensorProto::UINT8;
+  int32_t dtype = onnx::TensorProto::INT32;
+  if (q.getStorageTypeIntegralWidth() <= 8)
+    dtype = q.isSigned() ? onnx::TensorProto::INT8 : onnx::TensorProto::UINT8;
   return dequantizeActivation(name, makeQuantType(1.0, 0, dtype, -1),
                               forceNHWC, nhwc, dqName);
 }
@@ -2032,11 +2035,11 @@ Value Importer::scalarOperand(int i, int64_t rank, StringRef what) {
 Value Importer::dequantizeAtRunTime(Value ints, int zpIdx, int scaleIdx,
                                     StringRef name) {
   auto type = cast<RankedTensorType>(ints.getType());
-  Value zp = zpIdx >= 0 ? scalarOperand(zpIdx, type.getRank(), "the zero point")
+  int64_t rank = type.getRank();
+  Value zp = zpIdx >= 0 ? scalarOperand(zpIdx, rank, "the zero point")
                         : Value();
-  Value scale = scaleIdx >= 0
-                    ? scalarOperand(scaleIdx, type.getRank(), "the scale")
-                    : Value();
+  Value scale =
+      scaleIdx >= 0 ? scalarOperand(scaleIdx, rank, "the scale") : Value();
   return island(name, type, [&] {
     Value v = ints;
     if (zp)

@@ -125,9 +125,9 @@ Type getElementType(MLIRContext *ctx, TensorDType dtype) {
 
 /// A tensor of `type` named `name` (an i8 one holding u8 values when
 /// `isUnsigned`), or an error at `fn`.
-FailureOr<TensorInterface> makeTensor(Operation *fn, Type type,
-                                      StringRef what, unsigned index,
-                                      StringRef name, bool isUnsigned) {
+FailureOr<TensorInterface> makeTensor(Operation *fn, Type type, StringRef what,
+                                      unsigned index, StringRef name,
+                                      bool isUnsigned) {
   auto tensor = dyn_cast<RankedTensorType>(type);
   std::optional<TensorDType> dtype;
   if (tensor && tensor.hasStaticShape())
