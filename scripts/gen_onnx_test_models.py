@@ -9,6 +9,7 @@ regenerated:
     /usr/bin/python3 scripts/gen_onnx_test_models.py   # writes the files below
 
   test/Import/Inputs/*.onnx          one model per op group, and broken ones
+                                     (qdq_torch_qat.onnx: a PyTorch QAT export)
   test-exec/Inputs/onnx/cnn.onnx     Conv+Relu+MaxPool+Conv+Relu+MaxPool+Gemm
   test-exec/Inputs/onnx/x.npy        16 NCHW samples [16,3,8,8]
   test-exec/Inputs/onnx/ref/logits.npy  the expected outputs [16,10]
@@ -745,6 +746,114 @@ def transformer_exec_models():
         np.save(os.path.join(EXEC, "dynq_ref", n + ".npy"), a)
 
 
+def qat_lit_models():
+    """What torch.onnx.export makes of a PyTorch QAT model (eager mode,
+    'fbgemm' qconfig): 1-element scale/zero-point tensors (zero points shared
+    through Identity), the 7-bit activation range as QuantizeLinear ->
+    Clip(uint8 127) -> DequantizeLinear, per-channel QuantizeLinear ->
+    DequantizeLinear of float weights, no quantize after MaxPool or
+    AveragePool (a Pad with zero pads before it), Gemm with transB.
+    And Pad on its own."""
+    p = lambda n: os.path.join(LIT, n)
+    r = np.random.RandomState(11)
+    u8 = TensorProto.UINT8
+    inits = []
+
+    def init(name, a):
+        inits.append(numpy_helper.from_array(a, name))
+        return name
+
+    def per_channel_weights(name, shape):
+        w = (r.uniform(-1, 1, shape) * 0.5).astype(np.float32)
+        scale = (np.abs(w).reshape(shape[0], -1).max(1) / 127.5).astype(
+            np.float32)
+        init(name, w)
+        init(name + "_scale", scale)
+        init(name + "_zp", np.zeros(shape[0], np.int8))
+        return [
+            helper.make_node("QuantizeLinear",
+                             [name, name + "_scale", name + "_zp"],
+                             [name + "_q"], axis=0, name=name + "_Q"),
+            helper.make_node("DequantizeLinear",
+                             [name + "_q", name + "_scale", name + "_zp"],
+                             [name + "_dq"], axis=0, name=name + "_DQ"),
+        ]
+
+    init("zp0", np.array([0], np.uint8))
+    init("zp_out", np.array([91], np.uint8))
+    nodes = [helper.make_node("Identity", ["zp0"], ["zp1"], name="zp_id")]
+
+    def fake_quant(x, name, scale, zp):
+        s = init(name + "_scale", np.array([scale], np.float32))
+        return [
+            helper.make_node("QuantizeLinear", [x, s, zp], [name + "_q"],
+                             name=name + "_Q"),
+            helper.make_node("Constant", [], [name + "_max"],
+                             name=name + "_max",
+                             value=numpy_helper.from_array(np.uint8(127))),
+            helper.make_node("Clip", [name + "_q", "", name + "_max"],
+                             [name + "_clip"], name=name + "_clip"),
+            helper.make_node("DequantizeLinear", [name + "_clip", s, zp],
+                             [name + "_dq"], name=name + "_DQ"),
+        ]
+
+    nodes += fake_quant("x", "in", 1 / 127, "zp0")
+    nodes += per_channel_weights("w1", (4, 1, 3, 3))
+    init("b1", (r.uniform(-1, 1, 4) * 0.1).astype(np.float32))
+    nodes += [
+        helper.make_node("Conv", ["in_dq", "w1_dq", "b1"], ["c1"], name="c1",
+                         pads=[1, 1, 1, 1]),
+        helper.make_node("Relu", ["c1"], ["r1"], name="r1"),
+    ]
+    nodes += fake_quant("r1", "a1", 0.02, "zp1")
+    nodes += per_channel_weights("wd", (4, 1, 3, 3))
+    init("bd", (r.uniform(-1, 1, 4) * 0.1).astype(np.float32))
+    init("no_pads", np.zeros(8, np.int64))
+    nodes += [
+        helper.make_node("MaxPool", ["a1_dq"], ["mp"], name="mp",
+                         kernel_shape=[2, 2], strides=[2, 2]),
+        helper.make_node("Conv", ["mp", "wd_dq", "bd"], ["c2"], name="c2",
+                         pads=[1, 1, 1, 1], group=4),
+        helper.make_node("Relu", ["c2"], ["r2"], name="r2"),
+    ]
+    nodes += fake_quant("r2", "a2", 0.03, "zp1")
+    nodes += per_channel_weights("wf", (3, 4))
+    init("bf", (r.uniform(-1, 1, 3) * 0.1).astype(np.float32))
+    nodes += [
+        helper.make_node("Pad", ["a2_dq", "no_pads"], ["pad"], name="pad"),
+        helper.make_node("AveragePool", ["pad"], ["ap"], name="ap",
+                         kernel_shape=[2, 2], strides=[2, 2]),
+        helper.make_node("Flatten", ["ap"], ["flat"], name="flat"),
+        helper.make_node("Gemm", ["flat", "wf_dq", "bf"], ["fc"], name="fc",
+                         transB=1),
+    ]
+    nodes += fake_quant("fc", "out", 0.05, "zp_out")
+    nodes.append(helper.make_node("Identity", ["out_dq"], ["y"], name="y"))
+    save(p("qdq_torch_qat.onnx"), nodes, [tensor_info("x", [1, 1, 4, 4])],
+         [tensor_info("y", [1, 3])], inits)
+
+    # Pad: a constant value, on the NHWC form of a convolution's result (the
+    # pads permute with it); zero pads are nothing; other modes are refused.
+    nodes = [
+        helper.make_node("Conv", ["x", "w"], ["c"], name="conv"),
+        helper.make_node("Pad", ["c", "pads", "value"], ["padded"],
+                         name="pad"),
+        helper.make_node("Pad", ["padded", "zeros"], ["y"], name="nothing"),
+    ]
+    save(p("pad.onnx"), nodes, [tensor_info("x", [1, 2, 3, 3])],
+         [tensor_info("y", [1, 3, 6, 10])],
+         [const("w", [3, 2, 1, 1]),
+          numpy_helper.from_array(np.array([0, 0, 1, 3, 0, 0, 2, 4],
+                                           np.int64), "pads"),
+          numpy_helper.from_array(np.float32(1.5), "value"),
+          numpy_helper.from_array(np.zeros(8, np.int64), "zeros")])
+    save(p("pad_reflect.onnx"), [
+        helper.make_node("Pad", ["x", "pads"], ["y"], name="reflect",
+                         mode="reflect"),
+    ], [tensor_info("x", [1, 4])], [tensor_info("y", [1, 6])],
+        [numpy_helper.from_array(np.array([0, 1, 0, 1], np.int64), "pads")])
+
+
 if __name__ == "__main__":
     lit_models()
     cnn()
@@ -753,3 +862,4 @@ if __name__ == "__main__":
     qdq_cnn(TensorProto.INT8, "s8")
     transformer_lit_models()
     transformer_exec_models()
+    qat_lit_models()

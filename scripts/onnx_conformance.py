@@ -36,9 +36,10 @@ SUPPORTED = [
     "BatchNormalization", "LayerNormalization", "Constant", "Identity",
     "Cast", "Dropout", "QuantizeLinear", "DequantizeLinear", "QLinearConv",
     "QLinearMatMul", "ConvInteger", "MatMulInteger",
-    "DynamicQuantizeLinear", "Gelu",
+    "DynamicQuantizeLinear", "Gelu", "Pad",
 ]
-ALIASES = {"batchnorm": "BatchNormalization"}
+ALIASES = {"batchnorm": "BatchNormalization", "constantpad": "Pad",
+           "edgepad": "Pad", "reflectpad": "Pad"}
 
 
 def case_op(name, model):
@@ -95,7 +96,8 @@ def check_case(case_dir, tools, tmp):
 # shapes. The node tests feed them as graph inputs; the runner freezes those
 # inputs into initializers from each data set (and says so).
 STATIC_INPUTS = {("Conv", 1), ("Conv", 2), ("Clip", 1), ("Clip", 2),
-                 ("Reshape", 1), ("Squeeze", 1), ("Unsqueeze", 1)}
+                 ("Reshape", 1), ("Squeeze", 1), ("Unsqueeze", 1), ("Pad", 1),
+                 ("Pad", 2)}
 
 
 def read_tensor(path):

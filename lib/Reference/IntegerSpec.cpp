@@ -154,7 +154,8 @@ double qlow::ref::toDouble(FixedPointMultiplier m) {
   return std::ldexp(static_cast<double>(m.multiplier), -m.shift);
 }
 
-int64_t qlow::ref::applyMultiplier(int64_t x, FixedPointMultiplier m) {
+int64_t qlow::ref::applyMultiplier(int64_t x, FixedPointMultiplier m,
+                                   Rounding rounding) {
   assert(x >= -(int64_t(1) << 31) && x <= (int64_t(1) << 31) &&
          "applyMultiplier input must be an int32 value");
   assert(m.multiplier >= 0 && m.shift >= 0 && m.shift <= 62 &&
@@ -164,8 +165,16 @@ int64_t qlow::ref::applyMultiplier(int64_t x, FixedPointMultiplier m) {
   int64_t p = x * int64_t(m.multiplier);
   if (m.shift == 0)
     return p;
+  int64_t half = int64_t(1) << (m.shift - 1);
+  if (rounding == Rounding::HalfEven) {
+    // q = floor(p / 2^shift), r = p - q * 2^shift in [0, 2^shift): up if
+    // r > half, or r == half and q is odd.
+    int64_t q = floorShiftRight(p, m.shift);
+    int64_t r = p - q * (int64_t(1) << m.shift);
+    return q + ((r > half || (r == half && (q & 1))) ? 1 : 0);
+  }
   // One rounding: add half, then floor (arithmetic shift). Ties go up.
-  return floorShiftRight(p + (int64_t(1) << (m.shift - 1)), m.shift);
+  return floorShiftRight(p + half, m.shift);
 }
 
 //===----------------------------------------------------------------------===//
@@ -174,10 +183,11 @@ int64_t qlow::ref::applyMultiplier(int64_t x, FixedPointMultiplier m) {
 
 int32_t qlow::ref::requantizeOutput(int64_t acc, FixedPointMultiplier m,
                                     int32_t outZeroPoint, int32_t qmin,
-                                    int32_t qmax) {
+                                    int32_t qmax, Rounding rounding) {
   assert(qmin <= qmax && "empty storage range");
   // |applyMultiplier| < 2^62, so adding the zero point cannot overflow int64.
-  return clampToInt32(applyMultiplier(acc, m) + outZeroPoint, qmin, qmax);
+  return clampToInt32(applyMultiplier(acc, m, rounding) + outZeroPoint, qmin,
+                      qmax);
 }
 
 int32_t qlow::ref::requantize(int32_t q, int32_t inZeroPoint,

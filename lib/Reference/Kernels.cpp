@@ -444,9 +444,9 @@ Tensor qlow::ref::avgPool2d(const Tensor &input, const Pool2DParams &p,
             computeAvgPoolMultiplier(inputScale, outputScale, count);
         assert(m && "invalid average pool multiplier");
         assert(fitsInt32(acc) && "pool accumulator overflows int32");
-        data[idx(outIndex)] =
-            requantizeOutput(acc, m.value_or(FixedPointMultiplier{0, 0}),
-                             out.zeroPoint, out.min, out.max);
+        data[idx(outIndex)] = requantizeOutput(
+            acc, m.value_or(FixedPointMultiplier{0, 0}), out.zeroPoint, out.min,
+            out.max, Rounding::HalfEven);
       });
   return Tensor(std::move(shape), std::move(data));
 }

@@ -53,33 +53,29 @@ DenseIntElementsAttr storageConstant(Value v) {
       getConstantDense(cast.getInput()));
 }
 
-/// Moves a layout op (transpose, reshape) of a dequantized per-tensor value
-/// before the dequantize, so the layout change happens on integers.
-void hoistLayoutOps(func::FuncOp func) {
-  SmallVector<Operation *> ops;
-  func.walk([&](Operation *op) {
-    if (isa<TransposeOp, ReshapeOp>(op) && !isInFloatIsland(op))
-      ops.push_back(op);
-  });
-  for (Operation *op : ops) {
-    auto dq = op->getOperand(0).getDefiningOp<DequantizeOp>();
-    if (!dq)
-      continue;
-    auto qelem = getQuantElementType(dq.getInput().getType());
-    if (!qelem || isa<quant::UniformQuantizedPerAxisType>(qelem))
-      continue;
-    OpBuilder b(op);
-    Operation *q = b.clone(*op);
-    q->setOperand(0, dq.getInput());
-    Type floatType = op->getResult(0).getType();
-    q->getResult(0).setType(withElementType(floatType, qelem));
-    auto newDq = DequantizeOp::create(b, op->getLoc(), floatType,
-                                      q->getResult(0), StringAttr());
-    op->getResult(0).replaceAllUsesWith(newDq.getResult());
-    op->erase();
-    if (dq->use_empty())
-      dq.erase();
-  }
+/// Moves an op that keeps its input's quantization (transpose, reshape,
+/// max pool: they move or select values, which commutes exactly with a
+/// per-tensor dequantize) before the dequantize of its input, so it works on
+/// integers. False if its input is not such a dequantize.
+bool hoistBeforeDequantize(Operation *op) {
+  auto dq = op->getOperand(0).getDefiningOp<DequantizeOp>();
+  if (!dq)
+    return false;
+  auto qelem = getQuantElementType(dq.getInput().getType());
+  if (!qelem || isa<quant::UniformQuantizedPerAxisType>(qelem))
+    return false;
+  OpBuilder b(op);
+  Operation *q = b.clone(*op);
+  q->setOperand(0, dq.getInput());
+  Type floatType = op->getResult(0).getType();
+  q->getResult(0).setType(withElementType(floatType, qelem));
+  auto newDq = DequantizeOp::create(b, op->getLoc(), floatType, q->getResult(0),
+                                    StringAttr());
+  op->getResult(0).replaceAllUsesWith(newDq.getResult());
+  op->erase();
+  if (dq->use_empty())
+    dq.erase();
+  return true;
 }
 
 /// dequantize(scast(8-bit constant)) -> dequantize(qlow.const).
@@ -222,13 +218,22 @@ FailureOr<std::string> QdqRewriter::rewrite(Operation *op) {
   for (Operation *user : result.getUsers())
     if (auto q = dyn_cast<QuantizeOp>(user))
       quantizes.push_back(q);
-  if (quantizes.empty())
-    return std::string("result not quantized (no QuantizeLinear follows)");
+  bool keepInput = keepsInputQuantization(op);
+  if (quantizes.empty()) {
+    if (!preservesInputRange(op))
+      return std::string("result not quantized (no QuantizeLinear follows)");
+    // An average of quantized values lies in their range: the result takes
+    // the input's quantization (what PyTorch's converted model does).
+    op->emitRemark() << describeOp(op)
+                     << ": no QuantizeLinear follows; the result keeps its "
+                        "input's quantization";
+    keepInput = true;
+  }
 
-  Type resultType = quantizes.front().getType();
-  if (keepsInputQuantization(op))
-    resultType = withElementType(result.getType(),
-                                 getQuantElementType(operands[0].getType()));
+  Type resultType =
+      keepInput ? withElementType(result.getType(),
+                                  getQuantElementType(operands[0].getType()))
+                : quantizes.front().getType();
   if (isa<quant::UniformQuantizedPerAxisType>(
           getQuantElementType(resultType)))
     return std::string("result quantized per axis (no quantized kernel)");
@@ -276,7 +281,11 @@ LogicalResult QdqRewriter::run() {
       candidates.push_back(op);
   });
   SmallVector<std::pair<Operation *, std::string>> keepFloat;
+  // In program order, so that an op rewritten here hands a dequantize to its
+  // users further down.
   for (Operation *op : candidates) {
+    if (keepsInputQuantization(op) && hoistBeforeDequantize(op))
+      continue;
     if (isa<BatchNormOp>(op)) {
       keepFloat.push_back({op, "no quantized kernel for batch_norm without a "
                                "convolution to fold into"});
@@ -314,7 +323,6 @@ struct QlowImportQdqPass
     for (auto func : getOperation().getOps<func::FuncOp>()) {
       if (func.isExternal() || !hasQuantizedTypes(func))
         continue;
-      hoistLayoutOps(func);
       makeConstants(func);
       if (failed(QdqRewriter(func).run()))
         return signalPassFailure();

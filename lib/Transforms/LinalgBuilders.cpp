@@ -395,8 +395,25 @@ int64_t mlir::qlow::validWindowCount(int64_t oh, int64_t ow, int64_t inH,
 // Integer arithmetic of the spec
 //===----------------------------------------------------------------------===//
 
+/// The rounding term added to p = x * m before the arithmetic shift by s
+/// (s >= 1): `half` = 2^(s-1) for half up (s unused); 2^(s-1) - 1 +
+/// ((p >> s) & 1) for half to even, which reaches the next multiple of 2^s
+/// on a tie only when the floor quotient is odd.
+static Value emitRoundingTerm(OpBuilder &b, Location loc, Value p, Value s,
+                              Value half, ::qlow::ref::Rounding rounding) {
+  if (rounding == ::qlow::ref::Rounding::HalfUp)
+    return half;
+  Type i64 = b.getI64Type();
+  Value one = createIntConstant(b, loc, i64, 1);
+  Value odd =
+      arith::AndIOp::create(b, loc, arith::ShRSIOp::create(b, loc, p, s), one);
+  return arith::AddIOp::create(b, loc, arith::SubIOp::create(b, loc, half, one),
+                               odd);
+}
+
 Value mlir::qlow::emitApplyMultiplier(OpBuilder &b, Location loc, Value x64,
-                                      FixedPoint m) {
+                                      FixedPoint m,
+                                      ::qlow::ref::Rounding rounding) {
   Type i64 = b.getI64Type();
   if (m.isIdentity())
     return x64; // x * 2^30 >> 30 with rounding is exact.
@@ -405,27 +422,34 @@ Value mlir::qlow::emitApplyMultiplier(OpBuilder &b, Location loc, Value x64,
   if (m.shift == 0)
     return p;
   Value half = createIntConstant(b, loc, i64, int64_t(1) << (m.shift - 1));
-  Value sum = arith::AddIOp::create(b, loc, p, half);
-  return arith::ShRSIOp::create(b, loc, sum,
-                                createIntConstant(b, loc, i64, m.shift));
+  Value s;
+  if (rounding != ::qlow::ref::Rounding::HalfUp)
+    s = createIntConstant(b, loc, i64, m.shift);
+  Value sum = arith::AddIOp::create(
+      b, loc, p, emitRoundingTerm(b, loc, p, s, half, rounding));
+  if (!s)
+    s = createIntConstant(b, loc, i64, m.shift);
+  return arith::ShRSIOp::create(b, loc, sum, s);
 }
 
 Value mlir::qlow::emitApplyMultiplier(OpBuilder &b, Location loc, Value x64,
-                                      Value m, Value s) {
+                                      Value m, Value s,
+                                      ::qlow::ref::Rounding rounding) {
   Type i64 = b.getI64Type();
   Value m64 = castInt(b, loc, m, i64, /*isUnsigned=*/false);
   Value s64 = castInt(b, loc, s, i64, /*isUnsigned=*/false);
   Value zero = createIntConstant(b, loc, i64, 0);
   Value one = createIntConstant(b, loc, i64, 1);
   Value p = arith::MulIOp::create(b, loc, x64, m64);
-  // half = s == 0 ? 0 : 1 << (s - 1); the shift amount stays in range.
+  // The rounding term is 0 when s == 0; the shift amounts stay in range.
   Value sm1 = arith::MaxSIOp::create(
       b, loc, arith::SubIOp::create(b, loc, s64, one), zero);
   Value half = arith::ShLIOp::create(b, loc, one, sm1);
   Value isZero =
       arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, s64, zero);
-  half = arith::SelectOp::create(b, loc, isZero, zero, half);
-  Value sum = arith::AddIOp::create(b, loc, p, half);
+  Value term = arith::SelectOp::create(
+      b, loc, isZero, zero, emitRoundingTerm(b, loc, p, s64, half, rounding));
+  Value sum = arith::AddIOp::create(b, loc, p, term);
   return arith::ShRSIOp::create(b, loc, sum, s64);
 }
 
@@ -480,8 +504,10 @@ Value mlir::qlow::buildRescale(OpBuilder &b, Location loc, Value input,
               nb, nl, x,
               createIntConstant(nb, nl, i64, spec.inputZeroPoints[0]));
         Value y = perChannelM
-                      ? emitApplyMultiplier(nb, nl, x, t[mIdx], t[mIdx + 1])
-                      : emitApplyMultiplier(nb, nl, x, spec.multipliers[0]);
+                      ? emitApplyMultiplier(nb, nl, x, t[mIdx], t[mIdx + 1],
+                                            spec.rounding)
+                      : emitApplyMultiplier(nb, nl, x, spec.multipliers[0],
+                                            spec.rounding);
         if (outZpIdx >= 0)
           y = arith::AddIOp::create(nb, nl, y,
                                     castInt(nb, nl, t[outZpIdx], i64, false));

@@ -984,6 +984,7 @@ struct AvgPool2DLowering : QlowConversion<AvgPool2DOp> {
       spec.outputZeroPoints = {out.zeroPoint()};
       spec.min = out.qmin;
       spec.max = out.qmax;
+      spec.rounding = qref::Rounding::HalfEven;
       rewriter.replaceOp(op, buildRescale(b, loc, acc, outType, spec));
       return success();
     }
@@ -1005,7 +1006,8 @@ struct AvgPool2DLowering : QlowConversion<AvgPool2DOp> {
                   Value m = tensor::ExtractOp::create(nb, nl, mTable, count);
                   Value s = tensor::ExtractOp::create(nb, nl, sTable, count);
                   Value a = castInt(nb, nl, args[0], i64, false);
-                  Value y = emitApplyMultiplier(nb, nl, a, m, s);
+                  Value y = emitApplyMultiplier(nb, nl, a, m, s,
+                                                qref::Rounding::HalfEven);
                   y = arith::AddIOp::create(
                       nb, nl, y,
                       createIntConstant(nb, nl, i64, out.zeroPoint()));
@@ -1108,6 +1110,7 @@ struct GlobalAvgPoolLowering : QlowConversion<GlobalAvgPoolOp> {
       spec.outputZeroPoints = {out.zeroPoint()};
       spec.min = out.qmin;
       spec.max = out.qmax;
+      spec.rounding = qref::Rounding::HalfEven;
       res = buildRescale(b, loc, sum, res2Type, spec);
     } else {
       Type elem = outType.getElementType();

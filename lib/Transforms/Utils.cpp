@@ -39,6 +39,10 @@ bool mlir::qlow::keepsInputQuantization(Operation *op) {
   return isa<ReshapeOp, TransposeOp, MaxPool2DOp>(op);
 }
 
+bool mlir::qlow::preservesInputRange(Operation *op) {
+  return keepsInputQuantization(op) || isa<AvgPool2DOp, GlobalAvgPoolOp>(op);
+}
+
 std::optional<unsigned> mlir::qlow::getWeightOperandIndex(Operation *op) {
   if (isa<Conv2DOp, MatmulOp>(op))
     return 1;

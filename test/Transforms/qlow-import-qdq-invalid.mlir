@@ -21,6 +21,22 @@ func.func @float_ops(%x: tensor<2x4xf32>, %y: tensor<4x3xf32>) -> tensor<2x3xf32
 
 // -----
 
+// An average pool of dequantized values that no quantize follows keeps its
+// input's quantization, and says so; an add in the same place (its result
+// may leave the input's range) stays float.
+!q = !quant.uniform<u8:f32, 0.1>
+func.func @unquantized_results(%x: tensor<1x2x2x1xf32>) -> (tensor<1x1x1x1xf32>, tensor<1x2x2x1xf32>) {
+  %q = qlow.quantize %x : tensor<1x2x2x1xf32> -> tensor<1x2x2x1x!q>
+  %dq = qlow.dequantize %q : tensor<1x2x2x1x!q> -> tensor<1x2x2x1xf32>
+  // expected-remark @below {{'avg' (qlow.avg_pool2d): no QuantizeLinear follows; the result keeps its input's quantization}}
+  %a = qlow.avg_pool2d %dq {kernel = array<i64: 2, 2>, name = "avg", padding = array<i64: 0, 0, 0, 0>, strides = array<i64: 2, 2>} : tensor<1x2x2x1xf32> -> tensor<1x1x1x1xf32>
+  // expected-remark @below {{'sum' (qlow.add) stays in float: result not quantized (no QuantizeLinear follows)}}
+  %s = qlow.add %dq, %dq {name = "sum"} : (tensor<1x2x2x1xf32>, tensor<1x2x2x1xf32>) -> tensor<1x2x2x1xf32>
+  return %a, %s : tensor<1x1x1x1xf32>, tensor<1x2x2x1xf32>
+}
+
+// -----
+
 // An int32 bias whose value no float can carry exactly at scale sx * sw.
 !qx = !quant.uniform<i8:f32, 1.0>
 !qw = !quant.uniform<i8:f32, 1.0>

@@ -53,6 +53,49 @@ func.func @layout_and_add(%x: tensor<2x3xf32>) -> tensor<3x2xf32> {
 
 // -----
 
+// A PyTorch QAT export observes no pool: a max pool of a dequantized tensor
+// moves before the dequantize (max commutes with it), feeding the quantized
+// depthwise conv; an average pool that no quantize follows keeps its input's
+// quantization, and the reshape and matmul after it become quantized in
+// turn (ops are rewritten in program order).
+!qa = !quant.uniform<u8:f32, 0.02>
+!qw = !quant.uniform<i8:f32:0, {0.01, 0.02}>
+!qm = !quant.uniform<i8:f32:1, {0.01, 0.02, 0.03}>
+!qy = !quant.uniform<u8:f32, 0.05:91>
+// CHECK-LABEL: func.func @pools
+// CHECK: %[[Q:.*]] = qlow.quantize %arg0
+// CHECK: %[[MP:.*]] = qlow.max_pool2d %[[Q]] {{.*}} -> tensor<1x2x2x2x!quant.uniform<u8:f32, 2.000000e-02>>
+// CHECK: %[[C:.*]] = qlow.conv2d %[[MP]], {{.*}} -> tensor<1x2x2x2x!quant.uniform<u8:f32, 2.000000e-02>>
+// CHECK: %[[AP:.*]] = qlow.avg_pool2d %[[C]] {{.*}} -> tensor<1x1x1x2x!quant.uniform<u8:f32, 2.000000e-02>>
+// CHECK: %[[R:.*]] = qlow.reshape %[[AP]] {{.*}} -> tensor<1x2x!quant.uniform<u8:f32, 2.000000e-02>>
+// CHECK: %[[M:.*]] = qlow.matmul %[[R]], {{.*}} -> tensor<1x3x!quant.uniform<u8:f32, 5.000000e-02:91>>
+// CHECK: %[[D:.*]] = qlow.dequantize %[[M]]
+// CHECK: return %[[D]]
+// CHECK-NOT: float_island
+func.func @pools(%x: tensor<1x4x4x2xf32>) -> tensor<1x3xf32> {
+  %q = qlow.quantize %x : tensor<1x4x4x2xf32> -> tensor<1x4x4x2x!qa>
+  %dq = qlow.dequantize %q : tensor<1x4x4x2x!qa> -> tensor<1x4x4x2xf32>
+  %mp = qlow.max_pool2d %dq {kernel = array<i64: 2, 2>, padding = array<i64: 0, 0, 0, 0>, strides = array<i64: 2, 2>} : tensor<1x4x4x2xf32> -> tensor<1x2x2x2xf32>
+  %wi = arith.constant dense<[[[[1]]], [[[-2]]]]> : tensor<2x1x1x1xi8>
+  %wq = quant.scast %wi : tensor<2x1x1x1xi8> to tensor<2x1x1x1x!qw>
+  %w = qlow.dequantize %wq : tensor<2x1x1x1x!qw> -> tensor<2x1x1x1xf32>
+  %b = arith.constant dense<[0.5, -0.5]> : tensor<2xf32>
+  %c = qlow.conv2d %mp, %w, %b {dilation = array<i64: 1, 1>, groups = 2 : i64, padding = array<i64: 0, 0, 0, 0>, strides = array<i64: 1, 1>} : (tensor<1x2x2x2xf32>, tensor<2x1x1x1xf32>, tensor<2xf32>) -> tensor<1x2x2x2xf32>
+  %cq = qlow.quantize %c : tensor<1x2x2x2xf32> -> tensor<1x2x2x2x!qa>
+  %cdq = qlow.dequantize %cq : tensor<1x2x2x2x!qa> -> tensor<1x2x2x2xf32>
+  %ap = qlow.avg_pool2d %cdq {kernel = array<i64: 2, 2>, padding = array<i64: 0, 0, 0, 0>, strides = array<i64: 2, 2>} : tensor<1x2x2x2xf32> -> tensor<1x1x1x2xf32>
+  %r = qlow.reshape %ap : tensor<1x1x1x2xf32> -> tensor<1x2xf32>
+  %mi = arith.constant dense<[[1, 2, 3], [-4, -5, -6]]> : tensor<2x3xi8>
+  %mq = quant.scast %mi : tensor<2x3xi8> to tensor<2x3x!qm>
+  %m = qlow.dequantize %mq : tensor<2x3x!qm> -> tensor<2x3xf32>
+  %fc = qlow.matmul %r, %m : (tensor<1x2xf32>, tensor<2x3xf32>) -> tensor<1x3xf32>
+  %fq = qlow.quantize %fc : tensor<1x3xf32> -> tensor<1x3x!qy>
+  %y = qlow.dequantize %fq : tensor<1x3x!qy> -> tensor<1x3xf32>
+  return %y : tensor<1x3xf32>
+}
+
+// -----
+
 // A module without quantized types is not touched.
 // CHECK-LABEL: func.func @float_model
 // CHECK-NEXT: qlow.add

@@ -409,7 +409,8 @@ func.func @max_pool(%x: tensor<1x4x4x2x!qa>, %y: tensor<1x2x2x1x!qu>) -> (tensor
 // (x - zx) counts only valid elements; the multiplier of each count that
 // occurs (4, 6, 9 for a 3x3 window with padding 1 on 3x3) sits in a table
 // indexed by the count computed from linalg.index. Global average pool:
-// count = H * W = 9, 1/9 -> {1908874354, 34}.
+// count = H * W = 9, 1/9 -> {1908874354, 34}. Both round ties to even
+// (spec section 9): p + (2^(s-1) - 1 + ((p >> s) & 1)), then >> s.
 
 !qa = !quant.uniform<i8:f32, 0.5:-3>
 // CHECK-LABEL: func.func @avg_pool
@@ -428,11 +429,24 @@ func.func @max_pool(%x: tensor<1x4x4x2x!qa>, %y: tensor<1x2x2x1x!qu>) -> (tensor
 // CHECK: arith.maxsi
 // CHECK: %[[OW:.*]] = linalg.index 2 : index
 // CHECK: tensor.extract %[[MT]][%[[CNT:.*]]] : tensor<10xi32>
-// CHECK: tensor.extract %[[ST]][%[[CNT]]] : tensor<10xi32>
-// CHECK: arith.shrsi
+// CHECK: %[[S:.*]] = tensor.extract %[[ST]][%[[CNT]]] : tensor<10xi32>
+// CHECK: %[[S64:.*]] = arith.extsi %[[S]] : i32 to i64
+// CHECK: %[[P:.*]] = arith.muli
+// CHECK: %[[HALF:.*]] = arith.shli
+// CHECK: %[[Q:.*]] = arith.shrsi %[[P]], %[[S64]] : i64
+// CHECK: %[[ODD:.*]] = arith.andi %[[Q]], %{{.*}} : i64
+// CHECK: %[[HM1:.*]] = arith.subi %[[HALF]], %{{.*}} : i64
+// CHECK: %[[T:.*]] = arith.addi %[[HM1]], %[[ODD]] : i64
+// CHECK: %[[TS:.*]] = arith.select %{{.*}}, %{{.*}}, %[[T]] : i64
+// CHECK: %[[SUM2:.*]] = arith.addi %[[P]], %[[TS]] : i64
+// CHECK: arith.shrsi %[[SUM2]], %[[S64]] : i64
 // CHECK: linalg.generic {{.*}} iterator_types = ["parallel", "parallel", "reduction", "reduction"]
-// CHECK: arith.constant 1908874354 : i64
-// CHECK: arith.constant 34 : i64
+// CHECK: %[[GM:.*]] = arith.constant 1908874354 : i64
+// CHECK: %[[GP:.*]] = arith.muli %{{.*}}, %[[GM]] : i64
+// CHECK: arith.constant 8589934592 : i64
+// CHECK: %[[GS:.*]] = arith.constant 34 : i64
+// CHECK: %[[GQ:.*]] = arith.shrsi %[[GP]], %[[GS]] : i64
+// CHECK: arith.andi %[[GQ]]
 // CHECK: tensor.expand_shape %{{.*}} {{\[\[}}0, 1, 2], [3]] output_shape [1, 1, 1, 2]
 // CHECK-NOT: arith.divf
 func.func @avg_pool(%x: tensor<1x3x3x2x!qa>) -> (tensor<1x3x3x2x!qa>, tensor<1x1x1x2x!qa>) {

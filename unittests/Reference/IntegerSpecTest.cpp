@@ -296,6 +296,38 @@ TEST(ApplyMultiplier, TiesRoundHalfUp) {
   EXPECT_EQ(applyMultiplier(5, quarter), 1);           // 1.25 -> 1
 }
 
+TEST(ApplyMultiplier, TiesRoundHalfEven) {
+  // Rounding::HalfEven (average pools): ties go to the even integer, on
+  // both signs; everything else is rounded to nearest as with half up.
+  const Rounding even = Rounding::HalfEven;
+  const FixedPointMultiplier half = fp(kTwo30, 31); // 0.5
+  EXPECT_EQ(applyMultiplier(5, half, even), 2);     // 2.5 -> 2
+  EXPECT_EQ(applyMultiplier(-5, half, even), -2);   // -2.5 -> -2
+  EXPECT_EQ(applyMultiplier(3, half, even), 2);     // 1.5 -> 2
+  EXPECT_EQ(applyMultiplier(-3, half, even), -2);   // -1.5 -> -2
+  EXPECT_EQ(applyMultiplier(1, half, even), 0);     // 0.5 -> 0
+  EXPECT_EQ(applyMultiplier(-1, half, even), 0);    // -0.5 -> 0
+  EXPECT_EQ(applyMultiplier(4, half, even), 2);
+  EXPECT_EQ(applyMultiplier(-4, half, even), -2);
+  const FixedPointMultiplier quarter = fp(kTwo30, 32); // 0.25
+  EXPECT_EQ(applyMultiplier(-6, quarter, even), -2);   // -1.5 -> -2
+  EXPECT_EQ(applyMultiplier(-7, quarter, even), -2);   // -1.75 -> -2
+  EXPECT_EQ(applyMultiplier(-5, quarter, even), -1);   // -1.25 -> -1
+  EXPECT_EQ(applyMultiplier(10, quarter, even), 2);    // 2.5 -> 2
+  EXPECT_EQ(applyMultiplier(14, quarter, even), 4);    // 3.5 -> 4
+  EXPECT_EQ(applyMultiplier(11, quarter, even), 3);    // 2.75 -> 3
+  // Extremes: a tie at shift 62 (-0.5 -> 0) and at shift 31.
+  EXPECT_EQ(applyMultiplier(kInt32Min, fp(kTwo30, 62), even), 0);
+  EXPECT_EQ(applyMultiplier(kInt32Max, fp(kTwo30, 31), even), kTwo30);
+  EXPECT_EQ(applyMultiplier(kInt32Max - 2, fp(kTwo30, 31), even),
+            kTwo30 - 2); // (2^31 - 3) / 2 = 2^30 - 1.5 -> 2^30 - 2
+  // Shift 0 is exact.
+  EXPECT_EQ(applyMultiplier(-3, fp(kTwo30, 0), even), -3 * kTwo30);
+  // requantizeOutput passes the rounding on.
+  EXPECT_EQ(requantizeOutput(5, half, 10, -128, 127, even), 12);
+  EXPECT_EQ(requantizeOutput(5, half, 10, -128, 127), 13);
+}
+
 TEST(ApplyMultiplier, ShiftThirtyOne) {
   const FixedPointMultiplier m = fp(kTwo31 - 1, 31); // 1 - 2^-31
   EXPECT_EQ(applyMultiplier(kInt32Max, m), kTwo31 - 2);

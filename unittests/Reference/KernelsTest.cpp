@@ -446,16 +446,18 @@ TEST(AvgPool2D, CountExcludesPadding) {
             std::vector<int32_t>({1, 2, 3, 4, 5, 6, 7, 8, 9}));
 }
 
-TEST(AvgPool2D, StridedNegativeTies) {
-  // Window sums of (x - zx) that are negative ties round half up.
-  Tensor input({1, 2, 4, 1}, {0, -1, -2, -3, 0, 0, 0, 0});
+TEST(AvgPool2D, StridedTiesToEven) {
+  // Averages that are exact ties round to the even integer, on both signs
+  // (the float average quantized, as ONNX and PyTorch compute it).
+  Tensor input({1, 2, 4, 1}, {0, -1, -1, -2, 1, 2, 2, 3});
   Pool2DParams p;
   p.kernel = {1, 2};
   p.strides = {1, 2};
   Tensor out = avgPool2d(input, p, 1.0, 0, 1.0, outputI8());
   EXPECT_EQ(out.shape, Shape({1, 2, 2, 1}));
-  // {0,-1} -> -0.5 -> 0; {-2,-3} -> -2.5 -> -2.
-  EXPECT_EQ(out.data, std::vector<int32_t>({0, -2, 0, 0}));
+  // {0,-1} -> -0.5 -> 0; {-1,-2} -> -1.5 -> -2; {1,2} -> 1.5 -> 2;
+  // {2,3} -> 2.5 -> 2.
+  EXPECT_EQ(out.data, std::vector<int32_t>({0, -2, 2, 2}));
 }
 
 TEST(GlobalAvgPool, Basic) {
@@ -463,8 +465,8 @@ TEST(GlobalAvgPool, Basic) {
   Tensor input({1, 2, 2, 2}, {1, 10, 2, 20, 3, 30, 4, 41});
   Tensor out = globalAvgPool(input, 1.0, 0, 1.0, outputI8());
   EXPECT_EQ(out.shape, Shape({1, 1, 1, 2}));
-  // 10/4 = 2.5 -> 3; 101/4 = 25.25 -> 25.
-  EXPECT_EQ(out.data, std::vector<int32_t>({3, 25}));
+  // 10/4 = 2.5 -> 2 (ties to even); 101/4 = 25.25 -> 25.
+  EXPECT_EQ(out.data, std::vector<int32_t>({2, 25}));
   // u8 with zero point 128 and output scale 2 (halves the value).
   Tensor u({2, 1, 2, 1}, {128, 131, 120, 100});
   EXPECT_EQ(globalAvgPool(u, 1.0, 128, 2.0, {128, 0, 255}).data,

@@ -77,19 +77,31 @@ std::optional<FixedPointMultiplier> computeMultiplier(double realMultiplier);
 /// The value `m` represents, as a double (exact: 31-bit mantissa).
 double toDouble(FixedPointMultiplier m);
 
-/// round_half_up(x * m.multiplier * 2^-m.shift): one exact 64-bit product and
-/// one rounding arithmetic shift (ties round towards +infinity).
-/// Requires |x| <= 2^31 (an int32 value held in int64) and a valid `m`.
-int64_t applyMultiplier(int64_t x, FixedPointMultiplier m);
+/// How a rescale breaks exact ties (sections 4 and 9).
+enum class Rounding {
+  /// Towards +infinity: every rescale except the average pools.
+  HalfUp,
+  /// To the even integer: average pools, whose ties are frequent.
+  HalfEven,
+};
+
+/// round_half_up(x * m.multiplier * 2^-m.shift) (or roundeven, with
+/// Rounding::HalfEven): one exact 64-bit product and one rounding arithmetic
+/// shift. Requires |x| <= 2^31 (an int32 value held in int64) and a valid
+/// `m`.
+int64_t applyMultiplier(int64_t x, FixedPointMultiplier m,
+                        Rounding rounding = Rounding::HalfUp);
 
 //===----------------------------------------------------------------------===//
 // Requantize (section 5)
 //===----------------------------------------------------------------------===//
 
-/// clamp(applyMultiplier(acc, m) + outZeroPoint, qmin, qmax), evaluated in
-/// int64 so nothing wraps. Requires |acc| <= 2^31 and qmin <= qmax.
+/// clamp(applyMultiplier(acc, m, rounding) + outZeroPoint, qmin, qmax),
+/// evaluated in int64 so nothing wraps. Requires |acc| <= 2^31 and
+/// qmin <= qmax.
 int32_t requantizeOutput(int64_t acc, FixedPointMultiplier m,
-                         int32_t outZeroPoint, int32_t qmin, int32_t qmax);
+                         int32_t outZeroPoint, int32_t qmin, int32_t qmax,
+                         Rounding rounding = Rounding::HalfUp);
 
 /// Moves a storage value from (inScale, inZeroPoint) to (outScale,
 /// outZeroPoint); `m` is computeMultiplier(inScale / outScale).
@@ -153,6 +165,8 @@ int32_t quantizedMul(int32_t a, int32_t za, int32_t b, int32_t zb,
 
 /// Multiplier of an average over `count` valid elements:
 /// computeMultiplier(inputScale / (outputScale * count)). Requires count > 0.
+/// The average is requantizeOutput(sum, m, zo, qmin, qmax,
+/// Rounding::HalfEven).
 std::optional<FixedPointMultiplier>
 computeAvgPoolMultiplier(double inputScale, double outputScale, int64_t count);
 

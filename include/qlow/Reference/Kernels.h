@@ -208,7 +208,8 @@ Tensor maxPool2d(const Tensor &input, const Pool2DParams &params,
 
 /// acc = sum over valid window elements of (x - zx), count = their number,
 /// out = requantizeOutput(acc, computeAvgPoolMultiplier(inputScale,
-/// outputScale, count), ...). Padding is excluded from the count.
+/// outputScale, count), ..., Rounding::HalfEven). Padding is excluded from
+/// the count.
 Tensor avgPool2d(const Tensor &input, const Pool2DParams &params,
                  double inputScale, int32_t inputZeroPoint, double outputScale,
                  const OutputParams &out);

@@ -74,9 +74,13 @@ def QlowLowerMemRefCopies : Pass<"qlow-lower-memref-copies", "ModuleOp"> {
     rewrites such copies as a vector transfer_read/transfer_write pair when
     the shape is static (`linalg::vectorizeCopy`), else as `linalg.copy`
     (lowered to loops later); contiguous copies stay and become
-    `llvm.memcpy`.
+    `llvm.memcpy`. A static copy of more than 32 rows (innermost-dimension
+    vectors) is split by `scf.for` loops over its leading dimensions first,
+    so that the unrolled transfers stay small.
   }];
-  let dependentDialects = ["::mlir::linalg::LinalgDialect",
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::linalg::LinalgDialect",
+                           "::mlir::scf::SCFDialect",
                            "::mlir::vector::VectorDialect"];
 }
 

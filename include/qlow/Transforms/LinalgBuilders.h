@@ -10,6 +10,8 @@
 #ifndef QLOW_TRANSFORMS_LINALGBUILDERS_H
 #define QLOW_TRANSFORMS_LINALGBUILDERS_H
 
+#include "qlow/Reference/IntegerSpec.h"
+
 #include "mlir/Dialect/Utils/ReshapeOpsUtils.h"
 #include "mlir/Dialect/Utils/StructuredOpsUtils.h"
 #include "mlir/IR/AffineMap.h"
@@ -169,11 +171,16 @@ int64_t validWindowCount(int64_t oh, int64_t ow, int64_t inH, int64_t inW,
 //===----------------------------------------------------------------------===//
 
 /// round_half_up(x * m * 2^-s) on an i64 `x` (spec section 4): p = x * m;
-/// s == 0 ? p : (p + (1 << (s-1))) >> s with an arithmetic shift.
-Value emitApplyMultiplier(OpBuilder &b, Location loc, Value x64, FixedPoint m);
+/// s == 0 ? p : (p + (1 << (s-1))) >> s with an arithmetic shift. With
+/// Rounding::HalfEven (average pools, section 9) ties go to even:
+/// (p + (1 << (s-1)) - 1 + ((p >> s) & 1)) >> s.
+Value emitApplyMultiplier(
+    OpBuilder &b, Location loc, Value x64, FixedPoint m,
+    ::qlow::ref::Rounding rounding = ::qlow::ref::Rounding::HalfUp);
 /// The same with a run-time multiplier and shift (i32 or i64 scalars).
-Value emitApplyMultiplier(OpBuilder &b, Location loc, Value x64, Value m,
-                          Value s);
+Value emitApplyMultiplier(
+    OpBuilder &b, Location loc, Value x64, Value m, Value s,
+    ::qlow::ref::Rounding rounding = ::qlow::ref::Rounding::HalfUp);
 
 /// clamp(v, lo, hi) on i64, then truncation to integer type `type`.
 Value emitClampAndTrunc(OpBuilder &b, Location loc, Value v64, int64_t lo,
@@ -189,6 +196,8 @@ struct RescaleSpec {
   int64_t min = 0, max = 0;
   /// Read the input with zero extension (u8 held in i8).
   bool inputUnsigned = false;
+  /// How ties round (half up, or half to even for average pools).
+  ::qlow::ref::Rounding rounding = ::qlow::ref::Rounding::HalfUp;
 };
 
 /// Per element: y = clamp(applyMultiplier(x - inZp, m) + outZp, min, max),

@@ -101,15 +101,20 @@ def QlowImportQdq : Pass<"qlow-import-qdq", "ModuleOp"> {
 
     - dequantized integer weights (`qlow.dequantize` of a `quant.scast` of
       an 8-bit constant) become `qlow.const`;
-    - a float qlow op whose activation inputs all come from `qlow.dequantize`
-      and whose result feeds `qlow.quantize` becomes the quantized op with
+    - ops are visited in program order; a float qlow op whose activation
+      inputs all come from `qlow.dequantize` and whose result feeds
+      `qlow.quantize` becomes the quantized op with
       those types (the quantize disappears; other float users read a
       dequantize of the new result);
     - an int32 dequantized bias at scale `input scale x weight scale` becomes
       the float bias of its real value, checked so that `qlow-fold`
       re-derives exactly the model's int32 values;
-    - transposes and reshapes of a dequantized tensor move before the
-      dequantize, so layout changes stay quantized;
+    - transposes, reshapes and max pools of a dequantized (per-tensor)
+      tensor move before the dequantize, so they work on the integers
+      (exact: they only move or select values);
+    - an average pool of dequantized values that no quantize follows (PyTorch
+      QAT observes no pool) keeps its input's quantization, as PyTorch's
+      converted model does (a remark says so);
     - every float compute op left is moved into a `qlow.float_island` with
       the reason ("no quantized kernel", "inputs not quantized", ...),
       reported as a remark.

@@ -35,6 +35,12 @@ bool isQuantizableOp(Operation *op);
 /// pool): they move or select values, never compute new ones.
 bool keepsInputQuantization(Operation *op);
 
+/// Ops whose result lies within the range of their (single) input: those
+/// that keep the input quantization and the average pools. A pre-quantized
+/// model may leave such an op unquantized (PyTorch QAT observes no pool);
+/// its input's quantization then fits its result too.
+bool preservesInputRange(Operation *op);
+
 /// The operand indices of `op` that are weights (constant, quantized at
 /// compile time per channel) and biases (kept f32 until qlow-fold).
 std::optional<unsigned> getWeightOperandIndex(Operation *op);

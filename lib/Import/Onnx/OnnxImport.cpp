@@ -29,10 +29,12 @@
 #include "mlir/Dialect/Quant/IR/Quant.h"
 #include "mlir/Dialect/Quant/IR/QuantTypes.h"
 #include "mlir/Dialect/Tosa/IR/TosaOps.h"
+#include "mlir/Dialect/Tosa/Utils/ConversionUtils.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/BuiltinTypes.h"
 #include "mlir/IR/Diagnostics.h"
+#include "mlir/IR/ImplicitLocOpBuilder.h"
 #include "mlir/IR/Verifier.h"
 #include "llvm/ADT/StringMap.h"
 #include "llvm/ADT/StringSet.h"
@@ -116,7 +118,8 @@ bool isSupportedOpType(llvm::StringRef t) {
       "Constant",  "Identity",    "Cast",
       "Dropout",   "QuantizeLinear", "DequantizeLinear",
       "QLinearConv", "QLinearMatMul", "ConvInteger",
-      "MatMulInteger", "DynamicQuantizeLinear", "Gelu"};
+      "MatMulInteger", "DynamicQuantizeLinear", "Gelu",
+      "Pad"};
   return ops.contains(t);
 }
 
@@ -543,14 +546,14 @@ private:
   Value tosaScalar(int64_t rank, float value) {
     return tosaConst(SmallVector<int64_t>(rank, 1), value);
   }
+  /// A !tosa.shape constant (pads, multiples, shapes).
+  Value tosaShape(ArrayRef<int64_t> values) {
+    ImplicitLocOpBuilder ib(loc, b);
+    return tosa::getTosaConstShape(ib, values);
+  }
   Value tosaReshape(Value x, ArrayRef<int64_t> shape) {
     auto type = cast<RankedTensorType>(x.getType()).clone(shape);
-    auto shapeAttr = DenseIntElementsAttr::get(
-        RankedTensorType::get({int64_t(shape.size())}, b.getIndexType()),
-        shape);
-    Value s = tosa::ConstShapeOp::create(
-        b, loc, tosa::shapeType::get(&ctx, shape.size()), shapeAttr);
-    return tosa::ReshapeOp::create(b, loc, type, x, s);
+    return tosa::ReshapeOp::create(b, loc, type, x, tosaShape(shape));
   }
   Value tosaMul(Value x, Value y, Type type) {
     auto shiftType = RankedTensorType::get({1}, b.getI8Type());
@@ -617,6 +620,8 @@ private:
   void importMatMul();
   void importBinary(StringRef opType);
   void importClamp(std::optional<float> lo, std::optional<float> hi);
+  void importClip();
+  void importPad();
   void importUnaryIsland(StringRef opType);
   void importPool(bool isMax);
   void importGlobalAveragePool();
@@ -1086,14 +1091,10 @@ void Importer::importNode(const onnx::NodeProto &n) {
     return importBinary(op);
   if (op == "Relu")
     return importClamp(0.0f, std::nullopt);
-  if (op == "Clip") {
-    std::optional<float> lo, hi;
-    if (has(1))
-      lo = floatsOf(requireConstant(1, "the minimum of Clip"))[0];
-    if (has(2))
-      hi = floatsOf(requireConstant(2, "the maximum of Clip"))[0];
-    return importClamp(lo, hi);
-  }
+  if (op == "Clip")
+    return importClip();
+  if (op == "Pad")
+    return importPad();
   if (op == "LeakyRelu" || op == "Sigmoid" || op == "Tanh" ||
       op == "HardSigmoid" || op == "HardSwish" || op == "Erf")
     return importUnaryIsland(op);
@@ -1147,6 +1148,8 @@ void Importer::alias() {
       nodeError("Dropout in training mode is not supported");
   }
   tensors[node->output(0)] = tensor(node->input(0));
+  if (auto it = constantTypes.find(node->input(0)); it != constantTypes.end())
+    constantTypes[node->output(0)] = it->second;
 }
 
 void Importer::importConstant() {
@@ -1425,6 +1428,86 @@ void Importer::importClamp(std::optional<float> lo, std::optional<float> hi) {
     nodeError("the minimum is greater than the maximum");
   defineOutput(ClampOp::create(b, loc, x.getType(), x, toAttr(lo), toAttr(hi),
                                nameAttr(node->output(0))),
+               nhwc);
+}
+
+void Importer::importClip() {
+  // On a quantized tensor (QDQ models: PyTorch exports its 7-bit activation
+  // range as QuantizeLinear -> Clip(0, 127) -> DequantizeLinear) the bounds
+  // are integers of the storage type: a clamp of the real values they stand
+  // for, on the quantized tensor.
+  bool nhwc;
+  Value x = anyLayout(node->input(0), nhwc);
+  quant::QuantizedType qt = getQuantElementType(x.getType());
+  auto bound = [&](int i, StringRef what) -> std::optional<float> {
+    if (!has(i))
+      return std::nullopt;
+    DenseElementsAttr c = requireConstant(i, what);
+    if (c.getType().getNumElements() != 1)
+      nodeError(what + " must be a scalar");
+    if (isa<FloatType>(c.getElementType()))
+      return floatsOf(c)[0];
+    auto u = dyn_cast_or_null<quant::UniformQuantizedType>(qt);
+    if (!u)
+      nodeError(what + " is an integer, but the input is not a per-tensor "
+                       "quantized tensor");
+    int64_t v = (*c.getValues<APInt>().begin()).getSExtValue();
+    return float(double(v - u.getZeroPoint()) * u.getScale());
+  };
+  std::optional<float> lo = bound(1, "the minimum of Clip");
+  std::optional<float> hi = bound(2, "the maximum of Clip");
+  importClamp(lo, hi);
+}
+
+void Importer::importPad() {
+  const std::string &x = node->input(0), &out = node->output(0);
+  if (has(3))
+    nodeError("the axes input of Pad is not supported");
+  DenseElementsAttr padsAttr = requireConstant(1, "the pads of Pad");
+  if (isa<FloatType>(padsAttr.getElementType()))
+    nodeError("the pads of Pad must be integers");
+  SmallVector<int64_t> pads;
+  for (APInt v : padsAttr.getValues<APInt>())
+    pads.push_back(v.getSExtValue());
+  int64_t rank = shapeOf(x, true).size();
+  if (int64_t(pads.size()) != 2 * rank)
+    nodeError("expects " + llvm::Twine(2 * rank) + " pads for rank " +
+              llvm::Twine(rank) + ", got " + llvm::Twine(pads.size()));
+  // PyTorch exports AvgPool2d as a Pad with zero pads and an AveragePool.
+  if (llvm::all_of(pads, [](int64_t p) { return p == 0; }))
+    return alias();
+  std::string mode = stringAttr("mode", "constant");
+  if (mode != "constant")
+    nodeError("Pad mode '" + mode + "' is not supported (only 'constant')");
+  if (llvm::any_of(pads, [](int64_t p) { return p < 0; }))
+    nodeError("negative pads (cropping) are not supported");
+  float value = 0.0f;
+  if (has(2)) {
+    DenseElementsAttr c = requireConstant(2, "the constant value of Pad");
+    if (c.getType().getNumElements() != 1 ||
+        !isa<FloatType>(c.getElementType()))
+      nodeError("the constant value of Pad must be a float scalar");
+    value = floatsOf(c)[0];
+  }
+  bool nhwc;
+  Value v = anyLayout(x, nhwc);
+  if (!isFloatTensor(v.getType()))
+    nodeError("Pad of a quantized tensor is not supported");
+  // TOSA's padding: [begin, end] per dimension of the value's layout; ONNX's
+  // pads: all the begins, then all the ends.
+  SmallVector<int64_t> padding;
+  for (int64_t d = 0; d < rank; ++d) {
+    int64_t od = nhwc ? kToNHWC[d] : d;
+    padding.append({pads[od], pads[od + rank]});
+  }
+  SmallVector<int64_t> outShape = shapeOf(out);
+  RankedTensorType type = f32(nhwc ? toNHWC(outShape) : outShape);
+  defineOutput(island(out, type,
+                      [&]() -> Value {
+                        return tosa::PadOp::create(b, loc, type, v,
+                                                   tosaShape(padding),
+                                                   tosaConst({1}, value));
+                      }),
                nhwc);
 }
 
@@ -2107,13 +2190,9 @@ void Importer::importDynamicQuantizeLinear() {
                                 arith::DivFOp::create(b, loc, lo, scale)),
             ones);
         Value fullScale = scale;
-        if (rank > 0 && shape != ArrayRef<int64_t>(ones)) {
-          auto multiples = DenseIntElementsAttr::get(
-              RankedTensorType::get({rank}, b.getIndexType()), shape);
-          Value m = tosa::ConstShapeOp::create(
-              b, loc, tosa::shapeType::get(&ctx, rank), multiples);
-          fullScale = tosa::TileOp::create(b, loc, type, scale, m);
-        }
+        if (shape != ArrayRef<int64_t>(ones))
+          fullScale =
+              tosa::TileOp::create(b, loc, type, scale, tosaShape(shape));
         Value q = tosa::CastOp::create(
             b, loc, i32(shape), arith::DivFOp::create(b, loc, x, fullScale));
         Value y = tosa::ClampOp::create(

@@ -36,6 +36,7 @@
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/Matchers.h"
 #include "llvm/ADT/DenseMap.h"
+#include "llvm/Support/MathExtras.h"
 
 #include <algorithm>
 #include <optional>
@@ -214,6 +215,40 @@ bool isRoundingTerm(Value round, Value shift, std::optional<int64_t> constShift)
   return sub && sub.getLhs() == shift && getConstantInt(sub.getRhs()) == 1;
 }
 
+/// `(x * 2^k + 2^(s-1)) >> s` with a constant multiplier 2^k <= 2^s is
+/// `(x + 2^(s-k-1)) >> (s-k)` (or x when s == k): numerator and
+/// denominator share the factor 2^k, so the floors agree. An add rescales
+/// its input with the larger scale by exactly 1/2 (multiplier 2^30), so
+/// this saves one of its three multiplies. Returns null when it does not
+/// apply or x does not fit i32.
+Value rewritePowerOfTwoRescale(linalg::GenericOp op, arith::MulIOp mul,
+                               std::optional<int64_t> shift,
+                               const KnownBounds &known, Bounds &out) {
+  std::optional<int64_t> m = getConstantInt(mul.getRhs());
+  if (!shift || !m || *m <= 0 || !llvm::isPowerOf2_64(*m))
+    return {};
+  int64_t d = *shift - llvm::Log2_64(*m);
+  if (d < 0 || d > 31)
+    return {};
+  std::optional<Bounds> x = getBounds(op, mul.getLhs(), known);
+  int64_t half = d == 0 ? 0 : int64_t(1) << (d - 1);
+  if (!x || !fitsI32({x->lo, x->hi + half}))
+    return {};
+  OpBuilder b(mul);
+  Location loc = mul.getLoc();
+  Value x32 = toI32(b, op, mul.getLhs(), known);
+  if (!x32)
+    return {};
+  out = {(x->lo + half) >> d, (x->hi + half) >> d};
+  if (d == 0)
+    return x32;
+  auto c32 = [&](int64_t v) {
+    return arith::ConstantOp::create(b, loc, b.getI32IntegerAttr(v));
+  };
+  return arith::ShRSIOp::create(
+      b, loc, arith::AddIOp::create(b, loc, x32, c32(half)), c32(d));
+}
+
 /// Rewrites one `(x * m + round) >> s`; returns the i32 result and sets
 /// its bounds, or returns null.
 Value rewriteRescale(linalg::GenericOp op, arith::ShRSIOp shr,
@@ -238,6 +273,8 @@ Value rewriteRescale(linalg::GenericOp op, arith::ShRSIOp shr,
   }
   if (!mul || !isRoundingTerm(round, shift, constShift))
     return {};
+  if (Value q = rewritePowerOfTwoRescale(op, mul, constShift, known, out))
+    return q;
   std::optional<Bounds> p = getBounds(op, mul.getResult(), known);
   if (!p)
     return {};

@@ -153,6 +153,13 @@ bool isContractionWithoutBatch(linalg::LinalgOp op) {
                       other.getDefiningOp());
 }
 
+/// A contraction accumulating in f32 (the FMA kernels).
+bool isFloatContraction(linalg::LinalgOp op) {
+  return isContractionWithoutBatch(op) &&
+         getElementTypeOrSelf(op.getDpsInitOperand(0)->get().getType())
+             .isF32();
+}
+
 struct TileSizeOptions {
   unsigned vectorBits = 256;
   /// Accumulator vectors a reduction's register block may hold.
@@ -214,6 +221,19 @@ computeTileSizes(linalg::LinalgOp op, const TileSizeOptions &options) {
         blockLimit = options.maxElementwiseElements / sizes[*lane];
       }
       sizes[*block] = largestDivisorAtMost(ranges[*block], blockLimit);
+      // A block of one pixel (7x7 outputs have no divisor up to the
+      // limit) loads every weight once per pixel; one vector of 32-bit
+      // lanes over up to maxAccumulatorVectors pixels reuses it.
+      if (hasReduction && sizes[*block] == 1 && ranges[*block] > 1 &&
+          isContractionWithoutBatch(op) && getInitBitWidth(op) == 32) {
+        int64_t vectorLanes = options.vectorBits / 32;
+        int64_t pixels = largestDivisorAtMost(ranges[*block],
+                                              options.maxAccumulatorVectors);
+        if (pixels > 1 && ranges[*lane] % vectorLanes == 0) {
+          sizes[*lane] = vectorLanes;
+          sizes[*block] = pixels;
+        }
+      }
     }
   }
 
@@ -257,6 +277,24 @@ computeTileSizes(linalg::LinalgOp op, const TileSizeOptions &options) {
     }
   }
 
+  // A contraction whose register block ended up narrow (7x7 outputs have
+  // no divisor up to the block limit; strided windows keep one pixel) gets
+  // wider lanes instead: with one or two accumulators every multiply-add
+  // waits for the previous one's latency.
+  if (lane && hasReduction && isFloatContraction(op)) {
+    int64_t laneVectors = std::max<int64_t>(
+        1, sizes[*lane] * 32 / static_cast<int64_t>(options.vectorBits));
+    int64_t blockSize = block && *block != *lane ? sizes[*block] : 1;
+    if (laneVectors * blockSize < options.maxAccumulatorVectors) {
+      int64_t vectorLanes = options.vectorBits / 32;
+      int64_t widened = largestDivisorAtMost(
+          ranges[*lane],
+          options.maxAccumulatorVectors / blockSize * vectorLanes);
+      if (widened % vectorLanes == 0 && widened > sizes[*lane])
+        sizes[*lane] = widened;
+    }
+  }
+
   // Other reductions (pools, depthwise windows) loop over every reduction
   // dimension and accumulate element-wise: a global pool would otherwise
   // become one vector of its whole window.
@@ -297,6 +335,51 @@ SmallVector<OpFoldResult> toFoldResults(MLIRContext *ctx,
 
 bool hasReductionLoops(linalg::LinalgOp op) {
   return op.getNumReductionLoops() > 0;
+}
+
+/// Bytes of a statically shaped tensor operand; 0 otherwise.
+int64_t staticBytes(Value v) {
+  auto type = dyn_cast<RankedTensorType>(v.getType());
+  if (!type || !type.hasStaticShape() || !type.getElementType().isIntOrFloat())
+    return 0;
+  return type.getNumElements() * type.getElementTypeBitWidth() / 8;
+}
+
+/// Whether `contraction`'s tiles should walk output channels outermost:
+/// when its weights (second input) outweigh its activations (first input),
+/// one channel tile's weights then stay in cache while every pixel uses
+/// them, instead of streaming all the weights once per pixel (the late
+/// layers of a ResNet: 9 MB of weights, 7x7 pixels). Otherwise the output
+/// order keeps each input window in cache for all channels.
+bool prefersChannelsOutermost(linalg::LinalgOp contraction) {
+  if (contraction.getNumDpsInputs() != 2)
+    return false;
+  return staticBytes(contraction.getDpsInputOperand(1)->get()) >
+         staticBytes(contraction.getDpsInputOperand(0)->get());
+}
+
+/// The permutation of `numLoops` tile loops that puts `first` outermost and
+/// keeps the others in order.
+SmallVector<int64_t> outermostFirst(unsigned numLoops, unsigned first) {
+  SmallVector<int64_t> order{first};
+  for (unsigned l = 0; l < numLoops; ++l)
+    if (l != first)
+      order.push_back(l);
+  return order;
+}
+
+/// The loop of `op` that writes the innermost (channel) dimension of its
+/// first output, if it is a plain dimension.
+std::optional<unsigned> channelLoop(linalg::LinalgOp op) {
+  if (op.getNumDpsInits() == 0)
+    return std::nullopt;
+  AffineMap out = op.getMatchingIndexingMap(op.getDpsInitOperand(0));
+  if (out.getNumResults() == 0)
+    return std::nullopt;
+  auto d = dyn_cast<AffineDimExpr>(out.getResults().back());
+  if (!d)
+    return std::nullopt;
+  return d.getPosition();
 }
 
 //===----------------------------------------------------------------------===//
@@ -642,6 +725,7 @@ struct QlowX86VectorizePass
     MLIRContext *ctx = &getContext();
     llvm::SetVector<Operation *> roots;
     llvm::DenseMap<Operation *, SmallVector<int64_t>> rootSizes;
+    llvm::DenseMap<Operation *, SmallVector<int64_t>> rootOrder;
     fn.walk([&](linalg::GenericOp anchor) {
       if (!hasReductionLoops(anchor) || anchor->getNumResults() != 1 ||
           !anchor->getResult(0).hasOneUse())
@@ -674,6 +758,10 @@ struct QlowX86VectorizePass
       if (!inserted && it->second != sizes)
         return;
       roots.insert(root);
+      if (prefersChannelsOutermost(anchor))
+        rootOrder[root] = outermostFirst(
+            root.getNumLoops(),
+            rootMap.getDimPosition(rootMap.getNumResults() - 1));
     });
 
     IRRewriter rewriter(ctx);
@@ -681,6 +769,8 @@ struct QlowX86VectorizePass
       auto root = cast<TilingInterface>(rootOp);
       scf::SCFTilingOptions tiling;
       tiling.setTileSizes(toFoldResults(ctx, rootSizes[rootOp]));
+      if (auto order = rootOrder.find(rootOp); order != rootOrder.end())
+        tiling.setInterchange(order->second);
       scf::SCFTileAndFuseOptions fuse;
       fuse.setTilingOptions(tiling);
       fuse.setFusionControlFn(
@@ -734,6 +824,9 @@ struct QlowX86VectorizePass
         continue;
       scf::SCFTilingOptions tiling;
       tiling.setTileSizes(toFoldResults(ctx, *sizes));
+      if (std::optional<unsigned> channels = channelLoop(op);
+          channels && hasReductionLoops(op) && prefersChannelsOutermost(op))
+        tiling.setInterchange(outermostFirst(op.getNumLoops(), *channels));
       rewriter.setInsertionPoint(op);
       FailureOr<scf::SCFTilingResult> result = scf::tileUsingSCF(
           rewriter, cast<TilingInterface>(op.getOperation()), tiling);

@@ -37,3 +37,21 @@ func.func @shift30_i8(%x: tensor<256xi8>) -> tensor<256xi8> {
   %r = qlow.rescale %x {multiplier = array<i32: 1610612737>, shift = array<i32: 30>, input_zp = 3 : si32, output_zp = -1 : si32, min = -128 : si32, max = 127 : si32} : tensor<256xi8> -> tensor<256xi8>
   return %r : tensor<256xi8>
 }
+
+// Power-of-two multipliers (an add rescales its larger-scale input by
+// exactly 1/2): a rounded shift, no multiply; and one whose rounded shift
+// would overflow i32 (left to the general form).
+func.func @pow2_i8(%x: tensor<256xi8>) -> tensor<256xi8> {
+  %r = qlow.rescale %x {multiplier = array<i32: 1073741824>, shift = array<i32: 33>, input_zp = -3 : si32, output_zp = 2 : si32, min = -128 : si32, max = 127 : si32} : tensor<256xi8> -> tensor<256xi8>
+  return %r : tensor<256xi8>
+}
+
+func.func @pow2_exact(%x: tensor<256xi32>) -> tensor<256xi32> {
+  %r = qlow.rescale %x {multiplier = array<i32: 1073741824>, shift = array<i32: 30>, output_zp = 0 : si32, min = -40000 : si32, max = 40000 : si32} : tensor<256xi32> -> tensor<256xi32>
+  return %r : tensor<256xi32>
+}
+
+func.func @pow2_wide(%x: tensor<256xi32>) -> tensor<256xi32> {
+  %r = qlow.rescale %x {multiplier = array<i32: 1048576>, shift = array<i32: 40>, output_zp = 0 : si32, min = -2147483648 : si32, max = 2147483647 : si32} : tensor<256xi32> -> tensor<256xi32>
+  return %r : tensor<256xi32>
+}

@@ -81,3 +81,92 @@ func.func @conv_padded(%x: tensor<8x8x3xi8>, %bias: tensor<8x8x8xi32>) -> tensor
   } -> tensor<8x8x8xi32>
   return %acc : tensor<8x8x8xi32>
 }
+
+// -----
+
+// A float convolution with 7x7 outputs: no divisor of 7 up to the usual
+// 4-pixel block, so one vector of lanes (8 channels) over all 7 pixels of a
+// row, reusing each weight vector 7 times. The weights (72 KiB) outweigh
+// the input (10 KiB): the channel tiles are the outermost loop.
+// CHECK-LABEL: func.func @conv_f32_7x7
+// CHECK: scf.for %{{.*}} = %c0 to %c64 step %c8 iter_args({{.*}}) -> (tensor<7x7x64xf32>)
+// CHECK: scf.for %{{.*}} = %c0 to %c7 step %c1 iter_args({{.*}}) -> (tensor<7x7x64xf32>)
+// CHECK: vector.contract {{.*}} : vector<7x32xf32>, vector<32x8xf32> into vector<7x8xf32>
+#in = affine_map<(oh, ow, o, kh, kw, ci) -> (oh + kh, ow + kw, ci)>
+#w = affine_map<(oh, ow, o, kh, kw, ci) -> (o, kh, kw, ci)>
+#out = affine_map<(oh, ow, o, kh, kw, ci) -> (oh, ow, o)>
+#id = affine_map<(d0, d1, d2) -> (d0, d1, d2)>
+func.func @conv_f32_7x7(%x: tensor<9x9x32xf32>, %bias: tensor<7x7x64xf32>) -> tensor<7x7x64xf32> {
+  %w = arith.constant dense<0.5> : tensor<64x3x3x32xf32>
+  %acc = linalg.generic {indexing_maps = [#in, #w, #out], iterator_types = ["parallel", "parallel", "parallel", "reduction", "reduction", "reduction"]}
+      ins(%x, %w : tensor<9x9x32xf32>, tensor<64x3x3x32xf32>) outs(%bias : tensor<7x7x64xf32>) {
+  ^bb0(%a: f32, %b: f32, %c: f32):
+    %m = arith.mulf %a, %b : f32
+    %s = arith.addf %c, %m : f32
+    linalg.yield %s : f32
+  } -> tensor<7x7x64xf32>
+  %e = tensor.empty() : tensor<7x7x64xf32>
+  %r = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel", "parallel"]}
+      ins(%acc : tensor<7x7x64xf32>) outs(%e : tensor<7x7x64xf32>) {
+  ^bb0(%a: f32, %o: f32):
+    %z = arith.constant 0.0 : f32
+    %m = arith.maximumf %a, %z : f32
+    linalg.yield %m : f32
+  } -> tensor<7x7x64xf32>
+  return %r : tensor<7x7x64xf32>
+}
+
+// -----
+
+// Strided windows keep a block of one pixel: the lanes widen to 8 vectors
+// (64 channels) so that 8 independent accumulators hide the FMA latency.
+// CHECK-LABEL: func.func @conv_f32_stride2
+// CHECK: vector.contract {{.*}} : vector<16xf32>, vector<16x64xf32> into vector<64xf32>
+#in = affine_map<(oh, ow, o, kh, kw, ci) -> (oh * 2 + kh, ow * 2 + kw, ci)>
+#w = affine_map<(oh, ow, o, kh, kw, ci) -> (o, kh, kw, ci)>
+#out = affine_map<(oh, ow, o, kh, kw, ci) -> (oh, ow, o)>
+func.func @conv_f32_stride2(%x: tensor<9x9x16xf32>, %bias: tensor<4x4x64xf32>) -> tensor<4x4x64xf32> {
+  %w = arith.constant dense<0.5> : tensor<64x3x3x16xf32>
+  %acc = linalg.generic {indexing_maps = [#in, #w, #out], iterator_types = ["parallel", "parallel", "parallel", "reduction", "reduction", "reduction"]}
+      ins(%x, %w : tensor<9x9x16xf32>, tensor<64x3x3x16xf32>) outs(%bias : tensor<4x4x64xf32>) {
+  ^bb0(%a: f32, %b: f32, %c: f32):
+    %m = arith.mulf %a, %b : f32
+    %s = arith.addf %c, %m : f32
+    linalg.yield %s : f32
+  } -> tensor<4x4x64xf32>
+  return %acc : tensor<4x4x64xf32>
+}
+
+// -----
+
+// The same for an 8-bit convolution: one vector of i32 accumulators over
+// the 7 pixels of a row.
+// CHECK-LABEL: func.func @conv_i8_7x7
+// CHECK: scf.for %{{.*}} = %c0 to %c64 step %c8 iter_args({{.*}}) -> (tensor<7x7x64xi8>)
+// CHECK: vector.contract {{.*}} : vector<7x32xi32>, vector<32x8xi32> into vector<7x8xi32>
+#in = affine_map<(oh, ow, o, kh, kw, ci) -> (oh + kh, ow + kw, ci)>
+#w = affine_map<(oh, ow, o, kh, kw, ci) -> (o, kh, kw, ci)>
+#out = affine_map<(oh, ow, o, kh, kw, ci) -> (oh, ow, o)>
+#id = affine_map<(d0, d1, d2) -> (d0, d1, d2)>
+func.func @conv_i8_7x7(%x: tensor<9x9x32xi8>, %bias: tensor<7x7x64xi32>) -> tensor<7x7x64xi8> {
+  %w = arith.constant dense<3> : tensor<64x3x3x32xi8>
+  %acc = linalg.generic {indexing_maps = [#in, #w, #out], iterator_types = ["parallel", "parallel", "parallel", "reduction", "reduction", "reduction"]}
+      ins(%x, %w : tensor<9x9x32xi8>, tensor<64x3x3x32xi8>) outs(%bias : tensor<7x7x64xi32>) {
+  ^bb0(%a: i8, %b: i8, %c: i32):
+    %ae = arith.extsi %a : i8 to i32
+    %be = arith.extsi %b : i8 to i32
+    %m = arith.muli %ae, %be : i32
+    %s = arith.addi %c, %m : i32
+    linalg.yield %s : i32
+  } -> tensor<7x7x64xi32>
+  %e = tensor.empty() : tensor<7x7x64xi8>
+  %r = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel", "parallel"]}
+      ins(%acc : tensor<7x7x64xi32>) outs(%e : tensor<7x7x64xi8>) {
+  ^bb0(%a: i32, %o: i8):
+    %c3 = arith.constant 3 : i32
+    %sh = arith.shrsi %a, %c3 : i32
+    %t = arith.trunci %sh : i32 to i8
+    linalg.yield %t : i8
+  } -> tensor<7x7x64xi8>
+  return %r : tensor<7x7x64xi8>
+}

@@ -202,12 +202,12 @@ func.func @mul() -> tensor<3x!quant.uniform<i8:f32, 1.0>> {
 //    4 5 6
 //    7 8 10
 // avg (padding not counted): -3/1, -1/2, 5/2 | 1/2, 8/4, 16/4 | 11/2, 24/4, 29/4
-//   -> -3 0 3 | 1 2 4 | 6 6 7 (ties half up)
+//   -> -3 0 2 | 0 2 4 | 6 6 7 (average pools round ties to even)
 // max: -3 2 3 | 4 5 6 | 7 8 10
 // POOL: -3
 // POOL-NEXT: 0
-// POOL-NEXT: 3
-// POOL-NEXT: 1
+// POOL-NEXT: 2
+// POOL-NEXT: 0
 // POOL-NEXT: 2
 // POOL-NEXT: 4
 // POOL-NEXT: 6
