@@ -13,7 +13,10 @@ regenerated:
   test-exec/Inputs/onnx/cnn.onnx     Conv+Relu+MaxPool+Conv+Relu+MaxPool+Gemm
   test-exec/Inputs/onnx/x.npy        16 NCHW samples [16,3,8,8]
   test-exec/Inputs/onnx/ref/logits.npy  the expected outputs [16,10]
+  test-exec/Inputs/onnx/gelu_all.onnx, dynq.onnx (+ *_x.npy, *_ref/)
+                                     Gelu variants, dynamic quantization
 """
+import math
 import os
 
 import numpy as np
@@ -38,11 +41,12 @@ def tensor_info(name, shape):
 
 
 def save(path, nodes, inputs, outputs, inits=(), opset=OPSET, name=None,
-         check=True):
+         check=True, domains=()):
+    """`domains`: other (domain, version) opset imports."""
     graph = helper.make_graph(nodes, name or os.path.basename(path)[:-5],
                               inputs, outputs, list(inits))
-    model = helper.make_model(graph,
-                              opset_imports=[helper.make_opsetid("", opset)])
+    model = helper.make_model(graph, opset_imports=[
+        helper.make_opsetid(d, v) for d, v in [("", opset)] + list(domains)])
     model.ir_version = 8
     if check:
         onnx.checker.check_model(model)
@@ -539,6 +543,209 @@ def qdq_lit_models():
     ], [tensor_info("x", [1, 4])], [tensor_info("y", [1, 4])])
 
 
+# --- Gelu, LayerNormalization's extra outputs, DynamicQuantizeLinear --------
+# (own random state: the models above stay byte-identical)
+
+trng = np.random.RandomState(31)
+MS = ("com.microsoft", 1)
+
+
+def gelu_erf(x):
+    erf = np.vectorize(math.erf)
+    x = x.astype(np.float64)
+    return 0.5 * x * (1 + erf(x / math.sqrt(2)))
+
+
+def gelu_tanh(x):
+    x = x.astype(np.float64)
+    return 0.5 * x * (1 + np.tanh(math.sqrt(2 / math.pi) *
+                                  (x + 0.044715 * x ** 3)))
+
+
+def gelu_nodes(x, bias, bias2, names):
+    """ai.onnx Gelu (both forms), com.microsoft Gelu, FastGelu (bias),
+    BiasGelu, each on `x`, giving `names`."""
+    erf, tanh, ms, fast, biasgelu = names
+    return [
+        helper.make_node("Gelu", [x], [erf], name=erf),
+        helper.make_node("Gelu", [x], [tanh], name=tanh, approximate="tanh"),
+        helper.make_node("Gelu", [x], [ms], name=ms, domain=MS[0]),
+        helper.make_node("FastGelu", [x, bias], [fast], name=fast,
+                         domain=MS[0]),
+        helper.make_node("BiasGelu", [x, bias2], [biasgelu], name=biasgelu,
+                         domain=MS[0]),
+    ]
+
+
+def dynamic_quantize(x):
+    """DynamicQuantizeLinear as ONNX defines it (uint8), in float32."""
+    lo = np.minimum(np.float32(0), x.min())
+    hi = np.maximum(np.float32(0), x.max())
+    scale = (hi - lo) / np.float32(255) if hi > lo else np.float32(1)
+    zp = np.uint8(np.clip(np.rint(-lo / scale), 0, 255))
+    y = np.clip(np.rint(x / scale) + zp, 0, 255).astype(np.uint8)
+    return y, scale, zp
+
+
+def transformer_lit_models():
+    p = lambda n: os.path.join(LIT, n)
+    f = lambda n, a: numpy_helper.from_array(a.astype(np.float32), n)
+    # Gelu: ai.onnx (opset 20, both forms) and com.microsoft (Gelu,
+    # FastGelu with a bias, BiasGelu) on [2,3,8]; com.microsoft Gelu after a
+    # Conv keeps NHWC. libonnx 1.12's checker knows neither: check=False.
+    save(p("gelu.onnx"),
+         gelu_nodes("x", "b", "b2", ["erf", "tanh", "ms", "fast", "biasgelu"])
+         + [helper.make_node("Conv", ["x4", "w"], ["c"], name="conv"),
+            helper.make_node("Gelu", ["c"], ["y4"], name="conv_gelu",
+                             domain=MS[0])],
+         [tensor_info("x", [2, 3, 8]), tensor_info("x4", [1, 2, 4, 4])],
+         [tensor_info(n, [2, 3, 8])
+          for n in ["erf", "tanh", "ms", "fast", "biasgelu"]]
+         + [tensor_info("y4", [1, 3, 4, 4])],
+         [f("b", trng.uniform(-1, 1, 8)), f("b2", trng.uniform(-1, 1, 8)),
+          f("w", trng.uniform(-1, 1, (3, 2, 1, 1)))],
+         opset=20, check=False, domains=[MS])
+    # Errors: an unknown approximate; ai.onnx Gelu before opset 20; a
+    # com.microsoft op in a model that does not import the domain; BiasGelu
+    # without its bias.
+    save(p("gelu_bad_approximate.onnx"), [
+        helper.make_node("Gelu", ["x"], ["y"], name="gelu",
+                         approximate="fast"),
+    ], [tensor_info("x", [1, 4])], [tensor_info("y", [1, 4])], opset=20,
+        check=False)
+    save(p("gelu_opset17.onnx"), [
+        helper.make_node("Gelu", ["x"], ["y"], name="gelu"),
+    ], [tensor_info("x", [1, 4])], [tensor_info("y", [1, 4])], opset=17,
+        check=False)
+    save(p("gelu_no_bias.onnx"), [
+        helper.make_node("BiasGelu", ["x"], ["y"], name="gelu", domain=MS[0]),
+    ], [tensor_info("x", [1, 4])], [tensor_info("y", [1, 4])], opset=17,
+        check=False, domains=[MS])
+    save(p("gelu_no_domain.onnx"), [
+        helper.make_node("Gelu", ["x"], ["y"], name="gelu", domain=MS[0]),
+    ], [tensor_info("x", [1, 4])], [tensor_info("y", [1, 4])], opset=17,
+        check=False)
+
+    # LayerNormalization with its Mean and InvStdDev outputs (axis 1 of
+    # [2,3,4]: both [2,1,1]); one asking for InvStdDev only; stash_type
+    # double is an error.
+    save(p("layernorm_stats.onnx"), [
+        helper.make_node("LayerNormalization", ["x", "g", "beta"],
+                         ["y", "mean", "inv"], name="ln", axis=1),
+        helper.make_node("LayerNormalization", ["x", "g2"],
+                         ["y2", "", "inv2"], name="ln2", axis=-1),
+    ], [tensor_info("x", [2, 3, 4])],
+        [tensor_info("y", [2, 3, 4]), tensor_info("mean", [2, 1, 1]),
+         tensor_info("inv", [2, 1, 1]), tensor_info("y2", [2, 3, 4]),
+         tensor_info("inv2", [2, 3, 1])],
+        [f("g", trng.uniform(0.5, 1.5, (3, 4))),
+         f("beta", trng.uniform(-1, 1, (3, 4))),
+         f("g2", trng.uniform(0.5, 1.5, 4))], opset=17)
+    save(p("layernorm_stash.onnx"), [
+        helper.make_node("LayerNormalization", ["x", "g"], ["y"], name="ln",
+                         stash_type=TensorProto.DOUBLE),
+    ], [tensor_info("x", [2, 4])], [tensor_info("y", [2, 4])],
+        [f("g", np.ones(4))], opset=17)
+
+    # DynamicQuantizeLinear: its three outputs returned (u8 integers, f32
+    # scale); dynamic quantization as ONNX Runtime's quantize_dynamic makes
+    # it (MatMulInteger / ConvInteger with the run-time zero point, the
+    # int32 result scaled by y_scale * w_scale); a run-time scale vector in
+    # DequantizeLinear is an error.
+    u8 = lambda n, a: numpy_helper.from_array(np.asarray(a, np.uint8), n)
+    s8 = lambda n, a: numpy_helper.from_array(np.asarray(a, np.int8), n)
+    save(p("dynq_outputs.onnx"), [
+        helper.make_node("DynamicQuantizeLinear", ["x"], ["y", "s", "z"],
+                         name="dynq"),
+    ], [tensor_info("x", [2, 3])],
+        [helper.make_tensor_value_info("y", TensorProto.UINT8, [2, 3]),
+         tensor_info("s", []),
+         helper.make_tensor_value_info("z", TensorProto.UINT8, [])],
+        opset=13)
+    save(p("dynq_ops.onnx"), [
+        helper.make_node("DynamicQuantizeLinear", ["x"], ["xq", "xs", "xz"],
+                         name="dynq"),
+        helper.make_node("MatMulInteger", ["xq", "wm", "xz", "wmz"], ["mi"],
+                         name="matmulint"),
+        helper.make_node("Cast", ["mi"], ["mf"], to=TensorProto.FLOAT,
+                         name="cast"),
+        helper.make_node("Mul", ["xs", "wms"], ["ms"], name="scale"),
+        helper.make_node("Mul", ["mf", "ms"], ["m"], name="rescale"),
+        helper.make_node("DynamicQuantizeLinear", ["x4"], ["cq", "cs", "cz"],
+                         name="dynq4"),
+        helper.make_node("ConvInteger", ["cq", "wc", "cz"], ["ci"],
+                         name="convint", pads=[1, 1, 1, 1]),
+        helper.make_node("Cast", ["ci"], ["c"], to=TensorProto.FLOAT,
+                         name="cast4"),
+        helper.make_node("DequantizeLinear", ["cq", "cs", "cz"], ["dq"],
+                         name="dequant"),
+    ], [tensor_info("x", [2, 6]), tensor_info("x4", [1, 2, 4, 4])],
+        [tensor_info("m", [2, 3]), tensor_info("c", [1, 3, 4, 4]),
+         tensor_info("dq", [1, 2, 4, 4])],
+        [s8("wm", trng.randint(-127, 128, (6, 3))), s8("wmz", 0),
+         f("wms", np.float32(0.02)),
+         u8("wc", trng.randint(0, 256, (3, 2, 3, 3)))], opset=13)
+    save(p("dynq_vector_scale.onnx"), [
+        helper.make_node("DynamicQuantizeLinear", ["x"], ["q", "s", "z"],
+                         name="dynq"),
+        helper.make_node("Mul", ["s", "two"], ["s2"], name="double"),
+        helper.make_node("DequantizeLinear", ["q", "s2", "z"], ["y"],
+                         name="dq"),
+    ], [tensor_info("x", [1, 4])], [tensor_info("y", [1, 4])],
+        [f("two", np.array([2, 2, 2, 2]))], opset=13)
+
+
+def transformer_exec_models():
+    os.makedirs(os.path.join(EXEC, "gelu_ref"), exist_ok=True)
+    os.makedirs(os.path.join(EXEC, "dynq_ref"), exist_ok=True)
+    # Gelu variants on [4,16], against NumPy in float64.
+    x = (trng.standard_normal((4, 16)) * 2).astype(np.float32)
+    b = trng.uniform(-1, 1, 16).astype(np.float32)
+    b2 = trng.uniform(-1, 1, 16).astype(np.float32)
+    names = ["erf", "tanh", "ms", "fast", "biasgelu"]
+    save(os.path.join(EXEC, "gelu_all.onnx"),
+         gelu_nodes("x", "b", "b2", names), [tensor_info("x", [4, 16])],
+         [tensor_info(n, [4, 16]) for n in names],
+         [numpy_helper.from_array(b, "b"), numpy_helper.from_array(b2, "b2")],
+         opset=20, check=False, domains=[MS])
+    np.save(os.path.join(EXEC, "gelu_x.npy"), x)
+    for n, y in zip(names, [gelu_erf(x), gelu_tanh(x), gelu_erf(x),
+                            gelu_tanh(x + b), gelu_erf(x + b2)]):
+        np.save(os.path.join(EXEC, "gelu_ref", n + ".npy"),
+                y.astype(np.float32))
+
+    # A dynamically quantized layer as ONNX Runtime's quantize_dynamic makes
+    # it: DynamicQuantizeLinear, MatMulInteger with int8 weights, Cast, Mul
+    # by y_scale * w_scale, Add bias; and the quantized input itself.
+    x = (trng.standard_normal((8, 32)) * 1.5 + 0.3).astype(np.float32)
+    w = trng.randint(-127, 128, (32, 16)).astype(np.int8)
+    ws = np.float32(0.004)
+    bias = trng.uniform(-0.5, 0.5, 16).astype(np.float32)
+    save(os.path.join(EXEC, "dynq.onnx"), [
+        helper.make_node("DynamicQuantizeLinear", ["x"], ["xq", "xs", "xz"],
+                         name="dynq"),
+        helper.make_node("MatMulInteger", ["xq", "w", "xz"], ["mi"],
+                         name="matmulint"),
+        helper.make_node("Cast", ["mi"], ["mf"], to=TensorProto.FLOAT,
+                         name="cast"),
+        helper.make_node("Mul", ["xs", "ws"], ["s"], name="scale"),
+        helper.make_node("Mul", ["mf", "s"], ["ms"], name="rescale"),
+        helper.make_node("Add", ["ms", "bias"], ["y"], name="bias_add"),
+    ], [tensor_info("x", [8, 32])],
+        [tensor_info("y", [8, 16]),
+         helper.make_tensor_value_info("xq", TensorProto.UINT8, [8, 32]),
+         tensor_info("xs", []),
+         helper.make_tensor_value_info("xz", TensorProto.UINT8, [])],
+        [numpy_helper.from_array(w, "w"), numpy_helper.from_array(ws, "ws"),
+         numpy_helper.from_array(bias, "bias")])
+    q, scale, zp = dynamic_quantize(x)
+    acc = (q.astype(np.int32) - np.int32(zp)) @ w.astype(np.int32)
+    y = acc.astype(np.float32) * (scale * ws) + bias
+    np.save(os.path.join(EXEC, "dynq_x.npy"), x)
+    for n, a in [("y", y), ("xq", q), ("xs", scale), ("xz", zp)]:
+        np.save(os.path.join(EXEC, "dynq_ref", n + ".npy"), a)
+
+
 def qat_lit_models():
     """What torch.onnx.export makes of a PyTorch QAT model (eager mode,
     'fbgemm' qconfig): 1-element scale/zero-point tensors (zero points shared
@@ -653,4 +860,6 @@ if __name__ == "__main__":
     qdq_lit_models()
     qdq_cnn(TensorProto.UINT8, "u8")
     qdq_cnn(TensorProto.INT8, "s8")
+    transformer_lit_models()
+    transformer_exec_models()
     qat_lit_models()

@@ -36,7 +36,7 @@ SUPPORTED = [
     "BatchNormalization", "LayerNormalization", "Constant", "Identity",
     "Cast", "Dropout", "QuantizeLinear", "DequantizeLinear", "QLinearConv",
     "QLinearMatMul", "ConvInteger", "MatMulInteger",
-    "DynamicQuantizeLinear", "Pad",
+    "DynamicQuantizeLinear", "Gelu", "Pad",
 ]
 ALIASES = {"batchnorm": "BatchNormalization", "constantpad": "Pad",
            "edgepad": "Pad", "reflectpad": "Pad"}

@@ -6,6 +6,7 @@
 #include "mlir/Conversion/TosaToLinalg/TosaToLinalg.h"
 #include "mlir/Conversion/TosaToTensor/TosaToTensor.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Linalg/Passes.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Pass/PassRegistry.h"
 #include "mlir/Transforms/Passes.h"
@@ -48,13 +49,16 @@ void mlir::qlow::buildQlowImportQdqPipeline(OpPassManager &pm) {
 /// Lowering shared by the integer and the float model: qlow ops to
 /// linalg/arith, then the TOSA ops qlow-import kept in float islands through
 /// upstream's conversions (an op with no lowering fails here, with its
-/// location).
+/// location), and element-wise arith on whole tensors in islands (the true
+/// divisions of ONNX DynamicQuantizeLinear, which TOSA has no op for) into
+/// linalg.generic.
 static void buildLoweringTail(OpPassManager &pm) {
   pm.addPass(createQlowLowerToInteger());
   pm.addNestedPass<func::FuncOp>(tosa::createTosaToLinalgNamed());
   pm.addNestedPass<func::FuncOp>(tosa::createTosaToLinalg());
   pm.addNestedPass<func::FuncOp>(createTosaToArithPass());
   pm.addNestedPass<func::FuncOp>(createTosaToTensorPass());
+  pm.addNestedPass<func::FuncOp>(createConvertElementwiseToLinalgPass());
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
 }

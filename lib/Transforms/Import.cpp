@@ -455,9 +455,10 @@ struct QlowImportPass : qlow::impl::QlowImportBase<QlowImportPass> {
     ModuleOp module = getOperation();
     MLIRContext *ctx = &getContext();
 
-    // 1. Reject what is not an FP32 model.
+    // 1. Reject what is not an FP32 model (islands may compute on
+    // integers: they are not imported).
     bool ok = true;
-    module.walk([&](Operation *op) {
+    module.walk<WalkOrder::PreOrder>([&](Operation *op) {
       if (isa<FloatIslandOp>(op))
         return WalkResult::skip();
       if (failed(checkTosaOpImportable(op)))

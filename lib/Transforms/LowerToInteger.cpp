@@ -15,6 +15,7 @@
 #include "qlow/Transforms/LinalgBuilders.h"
 #include "qlow/Transforms/LowerPatterns.h"
 #include "qlow/Transforms/Passes.h"
+#include "qlow/Transforms/Utils.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/ControlFlow/IR/ControlFlowOps.h"
@@ -1285,6 +1286,22 @@ static bool containsQuantType(Type type) {
   return false;
 }
 
+/// Marks the arguments and results of `fn` whose type is a tensor of
+/// unsigned 8-bit quantized elements with kUnsignedAttr.
+static void markUnsignedBoundaries(func::FuncOp fn) {
+  auto isUnsigned8 = [](Type t) {
+    auto q = getQuantElementType(t);
+    return q && !q.isSigned() && q.getStorageTypeIntegralWidth() == 8;
+  };
+  UnitAttr unit = UnitAttr::get(fn.getContext());
+  for (auto [i, t] : llvm::enumerate(fn.getArgumentTypes()))
+    if (isUnsigned8(t))
+      fn.setArgAttr(i, kUnsignedAttr, unit);
+  for (auto [i, t] : llvm::enumerate(fn.getResultTypes()))
+    if (isUnsigned8(t))
+      fn.setResultAttr(i, kUnsignedAttr, unit);
+}
+
 namespace {
 struct QlowLowerToIntegerPass
     : mlir::qlow::impl::QlowLowerToIntegerBase<QlowLowerToIntegerPass> {
@@ -1300,6 +1317,10 @@ struct QlowLowerToIntegerPass
     MLIRContext *ctx = &getContext();
     if (failed(checkQlowLowerable(module)))
       return signalPassFailure();
+
+    // The boundary keeps what the erased types said about signedness.
+    for (auto fn : module.getOps<func::FuncOp>())
+      markUnsignedBoundaries(fn);
 
     TypeConverter converter;
     addQlowStorageTypeConversions(converter);

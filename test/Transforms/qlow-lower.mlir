@@ -257,11 +257,12 @@ func.func @in_island(%x: tensor<4xf32>) -> tensor<4x!qa> {
 // -----
 
 // Constants hold storage integers; probes and storage casts disappear; call
-// sites and signatures take the storage type.
+// sites and signatures take the storage type, and a u8 boundary is marked
+// qlow.unsigned (the C interface reports it as u8).
 
 !qu = !quant.uniform<u8:f32, 0.02:128>
 // CHECK-LABEL: func.func @const_observe
-// CHECK-SAME: (%[[X:.*]]: tensor<2xf32>) -> (tensor<2xf32>, tensor<2xi8>)
+// CHECK-SAME: (%[[X:.*]]: tensor<2xf32>) -> (tensor<2xf32>, tensor<2xi8> {qlow.unsigned})
 // CHECK: %[[C:.*]] = arith.constant dense<[-1, 5]> : tensor<2xi8>
 // CHECK: return %[[X]], %[[C]] : tensor<2xf32>, tensor<2xi8>
 func.func @const_observe(%x: tensor<2xf32>) -> (tensor<2xf32>, tensor<2x!qu>) {

@@ -64,7 +64,8 @@ struct ModelInterface {
 bool isValidModelName(llvm::StringRef name);
 
 /// The interface of a tensor-level model function: element types and static
-/// shapes from its type, input names from `qlow.name` argument attributes
+/// shapes from its type (i8 with the `qlow.unsigned` argument or result
+/// attribute is u8), input names from `qlow.name` argument attributes
 /// (`input_<i>` without), output names from the `name` attribute or
 /// `NameLoc` of the op producing each returned value (`output_<i>` without).
 /// Names are made unique. Emits an error at `fn` and fails on a non-tensor,

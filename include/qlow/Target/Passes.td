@@ -14,7 +14,8 @@ def QlowRecordInterface : Pass<"qlow-record-interface", "ModuleOp"> {
     conversion to the LLVM dialect carry it over to the lowered function,
     where `qlow-emit-entry-point` reads it (the LLVM types no longer say what
     the tensors were). Every argument and result must be a statically shaped
-    tensor of f32, f16, i8 or i32.
+    tensor of f32, f16, i8 or i32; an i8 one marked `qlow.unsigned` (by
+    qlow-lower) is u8.
   }];
   let options = [
     Option<"func", "func", "std::string", "",

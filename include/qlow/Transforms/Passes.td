@@ -169,7 +169,10 @@ def QlowLowerToInteger : Pass<"qlow-lower", "ModuleOp"> {
     Lowers the integer form and the remaining quantized ops to linalg,
     tensor and arith on i8/i32 tensors exactly as docs/integer-spec.md says,
     erasing every `!quant` type. Float math (float ops and the boundary
-    quantize/dequantize) stays inside `qlow.float_island`s.
+    quantize/dequantize) stays inside `qlow.float_island`s. A function
+    argument or result whose erased type was unsigned 8-bit is marked
+    `qlow.unsigned` (its i8 storage holds u8 values), so that the C interface
+    still says u8.
   }];
   let dependentDialects = ["::mlir::arith::ArithDialect",
                            "::mlir::linalg::LinalgDialect",

@@ -17,6 +17,10 @@ namespace mlir::qlow {
 constexpr llvm::StringLiteral kArgNameAttr = "qlow.name";
 constexpr llvm::StringLiteral kPrecisionAttr = "qlow.precision";
 constexpr llvm::StringLiteral kWeightBitsAttr = "qlow.weight_bits";
+/// On a function argument or result: its i8 storage holds u8 values (set by
+/// qlow-lower where it erases an unsigned `!quant` type at the boundary; the
+/// C interface reports QLOW_DTYPE_U8).
+constexpr llvm::StringLiteral kUnsignedAttr = "qlow.unsigned";
 
 /// The stable tensor name of `v`: the producing op's `name` (with `:<i>` for
 /// results after the first of a multi-result op) or a function argument's

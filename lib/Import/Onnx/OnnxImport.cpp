@@ -55,7 +55,14 @@ using namespace mlir::qlow;
 
 namespace {
 
-constexpr int64_t kMinOpset = 13, kMaxOpset = 17;
+/// The default-domain opsets qlow imports. libonnx 1.12 knows opsets up to
+/// 17; 18 to 20 change none of the ops qlow imports for the data types it
+/// reads (docs/onnx.md), so libonnx checks them with its newest schemas.
+constexpr int64_t kMinOpset = 13, kMaxOpset = 20;
+/// ai.onnx Gelu exists from opset 20.
+constexpr int64_t kGeluOpset = 20;
+/// ONNX Runtime's contrib-op domain.
+constexpr llvm::StringLiteral kMicrosoftDomain = "com.microsoft";
 
 /// An import error: the message says what and where (node and op type).
 struct ImportError : std::runtime_error {
@@ -81,7 +88,22 @@ const char *dataTypeName(int32_t t) {
   return "unknown";
 }
 
-/// The op types this importer understands (opsets 13 to 17).
+bool isDefaultDomain(llvm::StringRef domain) {
+  return domain.empty() || domain == "ai.onnx";
+}
+
+/// The Gelu family: ai.onnx Gelu (opset 20) and ONNX Runtime's com.microsoft
+/// Gelu, FastGelu and BiasGelu. libonnx 1.12 has no schema for any of them,
+/// so qlow checks them itself (they are element-wise: their output has the
+/// type and shape of their first input).
+bool isGeluOp(const onnx::NodeProto &n) {
+  if (isDefaultDomain(n.domain()))
+    return n.op_type() == "Gelu";
+  return n.domain() == kMicrosoftDomain &&
+         llvm::is_contained({"Gelu", "FastGelu", "BiasGelu"}, n.op_type());
+}
+
+/// The op types this importer understands in the default domain.
 bool isSupportedOpType(llvm::StringRef t) {
   static const llvm::StringSet<> ops = {
       "Conv",      "Gemm",        "MatMul",
@@ -96,7 +118,8 @@ bool isSupportedOpType(llvm::StringRef t) {
       "Constant",  "Identity",    "Cast",
       "Dropout",   "QuantizeLinear", "DequantizeLinear",
       "QLinearConv", "QLinearMatMul", "ConvInteger",
-      "MatMulInteger", "Pad"};
+      "MatMulInteger", "DynamicQuantizeLinear", "Gelu",
+      "Pad"};
   return ops.contains(t);
 }
 
@@ -361,6 +384,7 @@ private:
   Location fileLoc;
   Location loc = fileLoc;
   const onnx::NodeProto *node = nullptr; // the node being imported
+  int64_t opset = -1;                     // of the default domain
 
   llvm::StringMap<Tensor> tensors;
   llvm::StringMap<const onnx::TypeProto *> types;
@@ -376,6 +400,8 @@ private:
 
   // --- errors and attributes -------------------------------------------------
   [[noreturn]] void nodeError(const llvm::Twine &what) {
+    if (!node) // the graph outputs
+      fail(what);
     fail(what + " (" + describe(*node) + ")");
   }
   const onnx::AttributeProto *attr(StringRef name) {
@@ -432,6 +458,9 @@ private:
   // --- tensors ---------------------------------------------------------------
   bool has(int i) const {
     return node->input_size() > i && !node->input(i).empty();
+  }
+  bool hasOutput(int i) const {
+    return node->output_size() > i && !node->output(i).empty();
   }
   Tensor &tensor(StringRef name) {
     auto it = tensors.find(name);
@@ -497,10 +526,18 @@ private:
     return op;
   }
 
-  /// Builds a qlow.float_island named `name` with one f32 result of `type`;
-  /// `body` builds its contents and returns the value to yield.
+  /// Builds a qlow.float_island named `name` with results of `types`;
+  /// `body` builds its contents and returns the values to yield.
+  SmallVector<Value>
+  islandResults(StringRef name, TypeRange types,
+                llvm::function_ref<SmallVector<Value>()> body);
+  /// The same with one result of `type`.
   Value island(StringRef name, RankedTensorType type,
-               llvm::function_ref<Value()> body);
+               llvm::function_ref<Value()> body) {
+    return islandResults(name, type, [&] {
+      return SmallVector<Value>{body()};
+    })[0];
+  }
   Value tosaConst(ArrayRef<int64_t> shape, float value) {
     auto type = f32(shape);
     return tosa::ConstOp::create(b, loc, type,
@@ -508,6 +545,15 @@ private:
   }
   Value tosaScalar(int64_t rank, float value) {
     return tosaConst(SmallVector<int64_t>(rank, 1), value);
+  }
+  /// A !tosa.shape constant (pads, multiples, shapes).
+  Value tosaShape(ArrayRef<int64_t> values) {
+    ImplicitLocOpBuilder ib(loc, b);
+    return tosa::getTosaConstShape(ib, values);
+  }
+  Value tosaReshape(Value x, ArrayRef<int64_t> shape) {
+    auto type = cast<RankedTensorType>(x.getType()).clone(shape);
+    return tosa::ReshapeOp::create(b, loc, type, x, tosaShape(shape));
   }
   Value tosaMul(Value x, Value y, Type type) {
     auto shiftType = RankedTensorType::get({1}, b.getI8Type());
@@ -543,6 +589,22 @@ private:
   /// float constant.
   Value weightValue(int i, ArrayRef<int64_t> perm, StringRef what);
   Value biasValue(int i, StringRef what);
+  /// The integers of the per-tensor quantized tensor `name` as exact float
+  /// values (its storage read at scale 1, zero point 0); the form as for
+  /// dequantizeActivation.
+  Value integersOf(StringRef name, bool forceNHWC, bool &nhwc,
+                   StringRef dqName);
+  /// The one-element input `i` (a scale, or the integers of a zero point)
+  /// as an f32 tensor of `rank` ones, ready to broadcast.
+  Value scalarOperand(int i, int64_t rank, StringRef what);
+  /// `(ints - zero point) * scale` in a float island named `name`, with the
+  /// zero point and the scale (each optional: index -1) at run time
+  /// (DynamicQuantizeLinear's).
+  Value dequantizeAtRunTime(Value ints, int zpIdx, int scaleIdx,
+                            StringRef name);
+  /// The value of graph output `name` of ONNX element type `dtype` (int8,
+  /// uint8): the integers of its quantized tensor.
+  Value integerOutput(StringRef name, int32_t dtype);
 
   // --- ops -------------------------------------------------------------------
   void importQuantizeLinear();
@@ -569,6 +631,8 @@ private:
   void importSoftmax();
   void importBatchNorm();
   void importLayerNorm();
+  void importGelu();
+  void importDynamicQuantizeLinear();
   void importConstant();
   void alias();
 
@@ -682,18 +746,18 @@ DenseElementsAttr Importer::constantForRank(DenseElementsAttr c, int64_t rank,
   return nhwc ? permute(c, kToNHWC) : c;
 }
 
-Value Importer::island(StringRef name, RankedTensorType type,
-                       llvm::function_ref<Value()> body) {
+SmallVector<Value>
+Importer::islandResults(StringRef name, TypeRange types,
+                        llvm::function_ref<SmallVector<Value>()> body) {
   std::string reason = ("no quantized kernel for " + node->op_type());
-  auto op = FloatIslandOp::create(b, loc, TypeRange{type}, reason,
-                                  nameAttr(name));
+  auto op = FloatIslandOp::create(b, loc, types, reason, nameAttr(name));
   Block *block = new Block();
   op.getBody().push_back(block);
   OpBuilder::InsertionGuard guard(b);
   b.setInsertionPointToEnd(block);
-  Value result = body();
-  YieldOp::create(b, loc, ValueRange{result});
-  return op.getResult(0);
+  SmallVector<Value> results = body();
+  YieldOp::create(b, loc, results);
+  return SmallVector<Value>(op.getResults());
 }
 
 SmallVector<int64_t> Importer::windowPadding(ArrayRef<int64_t> in,
@@ -730,9 +794,8 @@ SmallVector<int64_t> Importer::windowPadding(ArrayRef<int64_t> in,
 //===----------------------------------------------------------------------===//
 
 void Importer::checkOpset() {
-  int64_t opset = -1;
   for (const onnx::OperatorSetIdProto &o : model.opset_import())
-    if (o.domain().empty() || o.domain() == "ai.onnx")
+    if (isDefaultDomain(o.domain()))
       opset = o.version();
   if (opset < 0)
     fail("the model imports no default-domain (ai.onnx) opset");
@@ -744,22 +807,79 @@ void Importer::checkOpset() {
 }
 
 void Importer::checkOps() {
+  bool importsMicrosoft = llvm::any_of(
+      model.opset_import(), [](const onnx::OperatorSetIdProto &o) {
+        return o.domain() == kMicrosoftDomain;
+      });
   for (const onnx::NodeProto &n : graph.node()) {
     std::string name = n.name().empty() && n.output_size() ? n.output(0)
                                                             : n.name();
-    if (!n.domain().empty() && n.domain() != "ai.onnx")
-      fail("unsupported ONNX op '" + n.domain() + "." + n.op_type() +
-           "' (node '" + name + "')");
-    if (n.op_type() == "DynamicQuantizeLinear")
-      fail("unsupported ONNX op 'DynamicQuantizeLinear' (node '" + name +
-           "'): it computes its scale and zero point from each input at run "
-           "time, and qlow compiles static quantization parameters "
-           "(quantize the model statically, with QuantizeLinear/"
-           "DequantizeLinear, or compile the float model with calibration)");
+    if (isGeluOp(n)) {
+      // Gelu and com.microsoft Gelu take x; FastGelu x and an optional
+      // bias; BiasGelu x and a bias.
+      int minInputs = n.op_type() == "BiasGelu" ? 2 : 1;
+      int maxInputs = n.op_type() == "Gelu" ? 1 : 2;
+      int count = 0;
+      for (const std::string &in : n.input())
+        count += !in.empty();
+      std::string expected = std::to_string(minInputs);
+      if (maxInputs != minInputs)
+        expected += " or " + std::to_string(maxInputs);
+      if (n.input_size() > maxInputs || n.input_size() < 1 ||
+          n.input(0).empty() || count < minInputs)
+        fail("node '" + name + "' (op '" + n.op_type() + "') expects " +
+             expected + (maxInputs == 1 ? " input" : " inputs") + ", got " +
+             llvm::Twine(count));
+    }
+    if (!isDefaultDomain(n.domain())) {
+      if (!isGeluOp(n))
+        fail("unsupported ONNX op '" + n.domain() + "." + n.op_type() +
+             "' (node '" + name + "')");
+      if (!importsMicrosoft)
+        fail("node '" + name + "' is a " + n.domain() + " op, but the model "
+             "does not import the " + n.domain() + " domain (opset_import)");
+      continue;
+    }
     if (!isSupportedOpType(n.op_type()))
       fail("unsupported ONNX op '" + n.op_type() + "' (node '" + name + "')");
+    if (n.op_type() == "Gelu" && opset < kGeluOpset)
+      fail("ai.onnx Gelu exists from opset " + llvm::Twine(kGeluOpset) +
+           ", but the model imports opset " + llvm::Twine(opset) +
+           " (node '" + name + "'; ONNX Runtime's com.microsoft.Gelu is the "
+           "same op for older opsets)");
   }
 }
+
+/// libonnx 1.12 has no schema for the Gelu family (isGeluOp): its checker
+/// rejects ai.onnx Gelu and its shape inference stops at the com.microsoft
+/// ops. While it checks and infers the model, each of them is shown as an
+/// Identity of its first input (same type and shape); qlow checks their
+/// inputs and attributes itself when it imports them.
+class GeluStandIns {
+public:
+  explicit GeluStandIns(onnx::GraphProto &graph) : graph(graph) {
+    for (int i = 0; i < graph.node_size(); ++i) {
+      onnx::NodeProto &n = *graph.mutable_node(i);
+      if (!isGeluOp(n) || n.output_size() < 1) // checked by checkOps
+        continue;
+      hidden.emplace_back(i, n);
+      onnx::NodeProto standIn;
+      standIn.set_name(n.name());
+      standIn.set_op_type("Identity");
+      standIn.add_input(n.input(0));
+      standIn.add_output(n.output(0));
+      n = std::move(standIn);
+    }
+  }
+  ~GeluStandIns() {
+    for (auto &[i, n] : hidden)
+      *graph.mutable_node(i) = std::move(n);
+  }
+
+private:
+  onnx::GraphProto &graph;
+  std::vector<std::pair<int, onnx::NodeProto>> hidden;
+};
 
 /// Fixes a dynamic leading dimension of every graph input to the batch size
 /// and rejects any other dynamic dimension, so that shape inference gives
@@ -869,9 +989,12 @@ std::string sanitize(StringRef name) {
 OwningOpRef<ModuleOp> Importer::run() {
   checkOpset();
   checkOps();
-  onnx::checker::check_model(model);
-  fixInputShapes();
-  inferShapes();
+  {
+    GeluStandIns standIns(graph);
+    onnx::checker::check_model(model);
+    fixInputShapes();
+    inferShapes();
+  }
 
   for (const onnx::NodeProto &n : graph.node())
     for (const std::string &o : n.output())
@@ -916,8 +1039,15 @@ OwningOpRef<ModuleOp> Importer::run() {
   SmallVector<Value> results;
   SmallVector<Type> resultTypes;
   for (const onnx::ValueInfoProto &out : graph.output()) {
-    RankedTensorType type = f32(shapeOf(out.name()));
-    Value v = onnxValue(out.name());
+    int32_t dtype = elemTypeOf(out.name());
+    bool isInteger = dtype == onnx::TensorProto::UINT8 ||
+                     dtype == onnx::TensorProto::INT8;
+    Value v = isInteger ? integerOutput(out.name(), dtype)
+                        : onnxValue(out.name());
+    RankedTensorType type =
+        isInteger ? cast<RankedTensorType>(v.getType())
+                        .clone(shapeOf(out.name(), /*anyType=*/true))
+                  : f32(shapeOf(out.name()));
     if (v.getType() != type)
       fail("graph output '" + out.name() +
            "' does not have its inferred shape");
@@ -939,11 +1069,17 @@ void Importer::importNode(const onnx::NodeProto &n) {
   StringRef op = n.op_type();
   if (n.output_size() < 1 || n.output(0).empty())
     nodeError("the node has no output");
-  // Only the first output is imported; the optional others must be unused.
+  // Only the first output is imported, except for the ops that make their
+  // others; the optional others must be unused.
+  bool makesOutputs = op == "Dropout" || op == "LayerNormalization" ||
+                      op == "DynamicQuantizeLinear";
   for (int i = 1; i < n.output_size(); ++i)
-    if (!n.output(i).empty() && op != "Dropout")
+    if (!n.output(i).empty() && !makesOutputs)
       nodeError("output " + llvm::Twine(i) + " ('" + n.output(i) +
                 "') is not supported");
+
+  if (isGeluOp(n))
+    return importGelu();
 
   if (op == "Conv")
     return importConv();
@@ -995,6 +1131,8 @@ void Importer::importNode(const onnx::NodeProto &n) {
     return importQLinearMatMul();
   if (op == "ConvInteger" || op == "MatMulInteger")
     return importIntegerOp(op == "ConvInteger");
+  if (op == "DynamicQuantizeLinear")
+    return importDynamicQuantizeLinear();
   nodeError("unsupported ONNX op '" + op + "'");
 }
 
@@ -1366,9 +1504,8 @@ void Importer::importPad() {
   RankedTensorType type = f32(nhwc ? toNHWC(outShape) : outShape);
   defineOutput(island(out, type,
                       [&]() -> Value {
-                        ImplicitLocOpBuilder ib(loc, b);
-                        Value shape = tosa::getTosaConstShape(ib, padding);
-                        return tosa::PadOp::create(b, loc, type, v, shape,
+                        return tosa::PadOp::create(b, loc, type, v,
+                                                   tosaShape(padding),
                                                    tosaConst({1}, value));
                       }),
                nhwc);
@@ -1623,6 +1760,12 @@ void Importer::importLayerNorm() {
   int64_t rank = type.getRank();
   int64_t axis = axisAttr("axis", -1, rank);
   float epsilon = floatAttr("epsilon", 1e-5f);
+  int64_t stash = intAttr("stash_type", onnx::TensorProto::FLOAT);
+  if (stash != onnx::TensorProto::FLOAT)
+    nodeError("stash_type = " + llvm::Twine(stash) + " (" +
+              dataTypeName(int32_t(stash)) +
+              ") is not supported: qlow computes the mean and the variance "
+              "in float32 (stash_type = 1)");
   auto param = [&](int i) -> Value {
     if (!has(i))
       return Value();
@@ -1637,36 +1780,121 @@ void Importer::importLayerNorm() {
     count *= reduced[i];
     reduced[i] = 1;
   }
+  // Y, and the optional Mean and InvStdDev (the input's shape with the
+  // normalized axes set to 1), when the node names them.
+  auto rtype = f32(reduced);
+  SmallVector<Type> types = {type};
+  for (int i = 1; i <= 2; ++i)
+    if (hasOutput(i))
+      types.push_back(rtype);
+  SmallVector<Value> results = islandResults(out, types, [&] {
+    auto sum = [&](Value v) {
+      SmallVector<int64_t> s(type.getShape());
+      for (int64_t i = axis; i < rank; ++i) {
+        s[i] = 1;
+        v = tosa::ReduceSumOp::create(b, loc, f32(s), v, uint32_t(i));
+      }
+      return v;
+    };
+    Value invN = tosaScalar(rank, 1.0f / float(count));
+    Value mean = tosaMul(sum(x), invN, rtype);
+    Value d = tosa::SubOp::create(b, loc, type, x, mean);
+    Value var = tosaMul(sum(tosaMul(d, d, type)), invN, rtype);
+    Value ve = tosa::AddOp::create(b, loc, rtype, var,
+                                   tosaScalar(rank, epsilon));
+    Value inv = tosa::RsqrtOp::create(b, loc, rtype, ve);
+    Value y = tosaMul(d, inv, type);
+    if (scale)
+      y = tosaMul(y, scale, type);
+    if (bias)
+      y = tosa::AddOp::create(b, loc, type, y, bias);
+    SmallVector<Value> yielded = {y};
+    if (hasOutput(1))
+      yielded.push_back(mean);
+    if (hasOutput(2))
+      yielded.push_back(inv);
+    return yielded;
+  });
+  defineOutput(results[0], false);
+  for (int i = 1, r = 1; i <= 2; ++i)
+    if (hasOutput(i))
+      define(node->output(i), results[r++], false);
+}
+
+void Importer::importGelu() {
+  // ai.onnx Gelu (approximate = "none" | "tanh"), com.microsoft Gelu (erf),
+  // FastGelu (tanh, optional bias) and BiasGelu (erf, bias): libonnx has not
+  // checked them (GeluStandIns); checkOps counted their inputs, their
+  // attributes and the bias are checked here.
+  StringRef op = node->op_type();
+  bool microsoft = node->domain() == kMicrosoftDomain;
+  for (const onnx::AttributeProto &a : node->attribute())
+    if (microsoft || a.name() != "approximate" ||
+        a.type() != onnx::AttributeProto::STRING)
+      nodeError("unknown attribute '" + a.name() + "'" +
+                (microsoft ? "" : " (Gelu takes the string 'approximate')"));
+  bool tanhForm = op == "FastGelu";
+  if (!microsoft) {
+    std::string approximate = stringAttr("approximate", "none");
+    if (approximate != "none" && approximate != "tanh")
+      nodeError("unknown approximate = '" + approximate +
+                "' (Gelu takes 'none' or 'tanh')");
+    tanhForm = approximate == "tanh";
+  }
+  const std::string &x = node->input(0), &out = node->output(0);
+  // Gelu(x + bias), the bias a vector along the last dimension.
+  Value bias;
+  bool nhwc = false;
+  Value input;
+  if (has(1)) {
+    input = onnxValue(x);
+    auto type = cast<RankedTensorType>(input.getType());
+    DenseElementsAttr c = constantOf(1);
+    SmallVector<int64_t> bs = c ? SmallVector<int64_t>(c.getType().getShape())
+                                : shapeOf(node->input(1));
+    if (type.getRank() < 1 || bs.size() != 1 ||
+        bs[0] != type.getShape().back())
+      nodeError("the bias must be a vector the size of the last dimension");
+    bias = c ? materialize(constantForRank(c, type.getRank(), false))
+             : toRank(onnxValue(node->input(1)), type.getRank(),
+                      node->input(1));
+  } else {
+    input = anyLayout(x, nhwc);
+  }
+  auto type = cast<RankedTensorType>(input.getType());
+  if (!type.getElementType().isF32())
+    nodeError("the input must be float32");
+  int64_t rank = type.getRank();
   defineOutput(
       island(out, type,
              [&]() -> Value {
-               auto sum = [&](Value v) {
-                 SmallVector<int64_t> s(type.getShape());
-                 for (int64_t i = axis; i < rank; ++i) {
-                   s[i] = 1;
-                   v = tosa::ReduceSumOp::create(b, loc, f32(s), v,
-                                                 uint32_t(i));
-                 }
-                 return v;
-               };
-               auto rtype = f32(reduced);
-               Value invN = tosaScalar(rank, 1.0f / float(count));
-               Value mean = tosaMul(sum(x), invN, rtype);
-               Value d = tosa::SubOp::create(b, loc, type, x, mean);
-               Value var = tosaMul(sum(tosaMul(d, d, type)), invN, rtype);
-               Value ve = tosa::AddOp::create(b, loc, rtype, var,
-                                              tosaScalar(rank, epsilon));
-               Value inv = tosa::RsqrtOp::create(b, loc, rtype, ve);
-               Value y = tosaMul(d, inv, type);
-               if (scale)
-                 y = tosaMul(y, scale, type);
+               Value v = input;
                if (bias)
-                 y = tosa::AddOp::create(b, loc, type, y, bias);
-               return y;
+                 v = tosa::AddOp::create(b, loc, type, v, bias);
+               // erf:  0.5 x (1 + erf(x / sqrt(2)))
+               // tanh: 0.5 x (1 + tanh(sqrt(2 / pi) (x + 0.044715 x^3)))
+               Value inner;
+               if (tanhForm) {
+                 Value cube = tosaMul(tosaMul(v, v, type), v, type);
+                 Value sum = tosa::AddOp::create(
+                     b, loc, type, v,
+                     tosaMul(cube, tosaScalar(rank, 0.044715f), type));
+                 inner = tosa::TanhOp::create(
+                     b, loc, type,
+                     tosaMul(sum, tosaScalar(rank, 0.7978845608028654f),
+                             type));
+               } else {
+                 inner = tosa::ErfOp::create(
+                     b, loc, type,
+                     tosaMul(v, tosaScalar(rank, 0.7071067811865476f), type));
+               }
+               Value onePlus = tosa::AddOp::create(b, loc, type, inner,
+                                                   tosaScalar(rank, 1.0f));
+               Value half = tosaMul(v, tosaScalar(rank, 0.5f), type);
+               return tosaMul(half, onePlus, type);
              }),
-      false);
+      nhwc);
 }
-
 
 //===----------------------------------------------------------------------===//
 // Quantized models (QDQ, QLinear*, *Integer)
@@ -1846,6 +2074,169 @@ Value Importer::biasValue(int i, StringRef what) {
   return materialize(requireConstant(i, what));
 }
 
+Value Importer::integersOf(StringRef name, bool forceNHWC, bool &nhwc,
+                           StringRef dqName) {
+  Tensor &t = tensor(name);
+  Value any = t.nhwc ? t.nhwc : onnxValue(name);
+  quant::QuantizedType q = getQuantElementType(any.getType());
+  if (!q || isa<quant::UniformQuantizedPerAxisType>(q))
+    nodeError("input '" + name + "' is not a per-tensor quantized tensor "
+              "(qlow reads integer tensors only from QuantizeLinear, "
+              "DynamicQuantizeLinear or quantized ops)");
+  int32_t dtype = onnx::TensorProto::INT32;
+  if (q.getStorageTypeIntegralWidth() <= 8)
+    dtype = q.isSigned() ? onnx::TensorProto::INT8 : onnx::TensorProto::UINT8;
+  return dequantizeActivation(name, makeQuantType(1.0, 0, dtype, -1),
+                              forceNHWC, nhwc, dqName);
+}
+
+Value Importer::scalarOperand(int i, int64_t rank, StringRef what) {
+  auto ones = f32(SmallVector<int64_t>(rank, 1));
+  if (DenseElementsAttr c = constantOf(i)) {
+    if (c.getType().getNumElements() != 1)
+      nodeError(what + " must be a single value");
+    float v = isa<FloatType>(c.getElementType())
+                  ? floatsOf(c)[0]
+                  : float((*c.getValues<APInt>().begin()).getSExtValue());
+    return arith::ConstantOp::create(b, loc, DenseElementsAttr::get(ones, v));
+  }
+  const std::string &name = node->input(i);
+  bool nhwc;
+  Value v = isQuantized(onnxValue(name))
+                ? integersOf(name, false, nhwc, auxName(name, "ints"))
+                : onnxValue(name);
+  auto type = cast<RankedTensorType>(v.getType());
+  if (type.getNumElements() != 1)
+    nodeError(what + " must be a single value (per-axis parameters must be "
+              "constants)");
+  if (type == ones)
+    return v;
+  return named(ReshapeOp::create(b, loc, ones, v, StringAttr()),
+               auxName(name, "bcast"));
+}
+
+Value Importer::dequantizeAtRunTime(Value ints, int zpIdx, int scaleIdx,
+                                    StringRef name) {
+  auto type = cast<RankedTensorType>(ints.getType());
+  int64_t rank = type.getRank();
+  Value zp = zpIdx >= 0 ? scalarOperand(zpIdx, rank, "the zero point")
+                        : Value();
+  Value scale =
+      scaleIdx >= 0 ? scalarOperand(scaleIdx, rank, "the scale") : Value();
+  return island(name, type, [&] {
+    Value v = ints;
+    if (zp)
+      v = tosa::SubOp::create(b, loc, type, v, zp);
+    return scale ? tosaMul(v, scale, type) : v;
+  });
+}
+
+void Importer::importDynamicQuantizeLinear() {
+  // y = saturate(round(x / scale) + zp) as uint8, scale = (max - min) / 255
+  // and zp = saturate(round(-min / scale)) over the range [min, max] of x
+  // widened to include 0 (an empty range has scale 1, as in ONNX Runtime),
+  // rounding half to even: in a float island, with true divisions so that
+  // the integers are exactly those of the ONNX definition. y and y_zero_point
+  // are u8 tensors at scale 1 (their integers); y_scale is f32.
+  const std::string &out = node->output(0);
+  bool nhwc;
+  Value x = anyLayout(node->input(0), nhwc);
+  auto type = cast<RankedTensorType>(x.getType());
+  if (!type.getElementType().isF32())
+    nodeError("the input must be float32");
+  ArrayRef<int64_t> shape = type.getShape();
+  int64_t rank = type.getRank();
+  SmallVector<int64_t> ones(rank, 1);
+  auto scalar = f32(ones);
+  auto i32 = [&](ArrayRef<int64_t> s) {
+    return RankedTensorType::get(s, b.getI32Type());
+  };
+  auto i8 = [&](ArrayRef<int64_t> s) {
+    return RankedTensorType::get(s, b.getI8Type());
+  };
+  SmallVector<Value> results = islandResults(
+      out, TypeRange{i8(shape), f32({}), i8({})}, [&] {
+        auto reduceAll = [&](auto tag) {
+          using ReduceOp = decltype(tag);
+          Value v = x;
+          SmallVector<int64_t> s(shape);
+          for (int64_t i = 0; i < rank; ++i) {
+            s[i] = 1;
+            v = ReduceOp::create(b, loc, f32(s), v, uint32_t(i));
+          }
+          return v;
+        };
+        Value zero = tosaScalar(rank, 0.0f);
+        Value lo = tosa::MinimumOp::create(
+            b, loc, scalar, reduceAll(tosa::ReduceMinOp()), zero);
+        Value hi = tosa::MaximumOp::create(
+            b, loc, scalar, reduceAll(tosa::ReduceMaxOp()), zero);
+        Value range = tosa::SubOp::create(b, loc, scalar, hi, lo);
+        Value scale = arith::DivFOp::create(b, loc, range,
+                                            tosaScalar(rank, 255.0f));
+        Value empty = tosa::EqualOp::create(
+            b, loc, RankedTensorType::get(ones, b.getI1Type()), range, zero);
+        scale = tosa::SelectOp::create(b, loc, scalar, empty,
+                                       tosaScalar(rank, 1.0f), scale);
+        // Casts to integers round half to even and saturate.
+        auto roundClamp = [&](Value v, ArrayRef<int64_t> s) -> Value {
+          Value r = tosa::CastOp::create(b, loc, i32(s), v);
+          return tosa::ClampOp::create(b, loc, i32(s), r,
+                                       b.getI32IntegerAttr(0),
+                                       b.getI32IntegerAttr(255));
+        };
+        Value zp = roundClamp(
+            tosa::SubOp::create(b, loc, scalar, zero,
+                                arith::DivFOp::create(b, loc, lo, scale)),
+            ones);
+        Value fullScale = scale;
+        if (shape != ArrayRef<int64_t>(ones))
+          fullScale =
+              tosa::TileOp::create(b, loc, type, scale, tosaShape(shape));
+        Value q = tosa::CastOp::create(
+            b, loc, i32(shape), arith::DivFOp::create(b, loc, x, fullScale));
+        Value y = tosa::ClampOp::create(
+            b, loc, i32(shape),
+            tosa::AddOp::create(b, loc, i32(shape), q, zp),
+            b.getI32IntegerAttr(0), b.getI32IntegerAttr(255));
+        return SmallVector<Value>{
+            tosa::CastOp::create(b, loc, i8(shape), y),
+            tosaReshape(scale, {}),
+            tosaReshape(tosa::CastOp::create(b, loc, i8(ones), zp), {})};
+      });
+  quant::QuantizedType u8 =
+      makeQuantType(1.0, 0, onnx::TensorProto::UINT8, -1);
+  auto integers = [&](Value storage) -> Value {
+    auto t = cast<RankedTensorType>(storage.getType());
+    return quant::StorageCastOp::create(b, loc, t.clone(u8), storage);
+  };
+  defineOutput(integers(results[0]), nhwc);
+  if (hasOutput(1))
+    define(node->output(1), results[1], false);
+  if (hasOutput(2))
+    define(node->output(2), integers(results[2]), false);
+}
+
+Value Importer::integerOutput(StringRef name, int32_t dtype) {
+  Value v = onnxValue(name);
+  quant::QuantizedType q = getQuantElementType(v.getType());
+  if (!q || isa<quant::UniformQuantizedPerAxisType>(q) ||
+      q.getStorageTypeIntegralWidth() != 8 ||
+      q.isSigned() != (dtype == onnx::TensorProto::INT8))
+    fail("graph output '" + name + "' has element type " +
+         dataTypeName(dtype) +
+         "; qlow models return float32 tensors and the integers of "
+         "per-tensor quantized int8/uint8 tensors");
+  quant::QuantizedType ints = makeQuantType(1.0, 0, dtype, -1);
+  if (q == ints)
+    return v;
+  // The same integers, read at scale 1 and zero point 0.
+  auto type = cast<RankedTensorType>(v.getType());
+  Value storage = quant::StorageCastOp::create(
+      b, loc, type.clone(q.getStorageType()), v);
+  return quant::StorageCastOp::create(b, loc, type.clone(ints), storage);
+}
+
 void Importer::importQuantizeLinear() {
   const std::string &x = node->input(0), &out = node->output(0);
   int32_t dtype = onnx::TensorProto::UINT8;
@@ -1926,6 +2317,13 @@ void Importer::importDequantizeLinear() {
   if (t.constant)
     nodeError("the input of DequantizeLinear must be integer data");
   bool nhwc;
+  if (!constantOf(1) || (has(2) && !constantOf(2))) {
+    // Parameters computed at run time (DynamicQuantizeLinear's): float
+    // arithmetic on the integers, per tensor.
+    Value ints = integersOf(x, false, nhwc, auxName(out, "ints"));
+    defineOutput(dequantizeAtRunTime(ints, has(2) ? 2 : -1, 1, out), nhwc);
+    return;
+  }
   Value any = anyLayout(x, nhwc);
   quant::QuantizedType have = getQuantElementType(any.getType());
   if (!have)
@@ -1962,9 +2360,7 @@ void Importer::importCast() {
       return alias();
     if (to == onnx::TensorProto::FLOAT) {
       bool nhwc;
-      quant::QuantizedType ints = makeQuantType(1.0, 0, own, -1);
-      defineOutput(dequantizeActivation(x, ints, false, nhwc, node->output(0)),
-                   nhwc);
+      defineOutput(integersOf(x, false, nhwc, node->output(0)), nhwc);
       return;
     }
   }
@@ -2097,8 +2493,15 @@ void Importer::importIntegerOp(bool isConv) {
     return makeQuantType(1.0, z, dtype, -1);
   };
   bool nhwc;
-  Value input = dequantizeActivation(x, zeroPointType(2, xType), isConv, nhwc,
-                                     auxName(out, "x"));
+  Value input;
+  if (has(2) && !constantOf(2)) {
+    // A zero point computed at run time (DynamicQuantizeLinear's).
+    Value ints = integersOf(x, isConv, nhwc, auxName(out, "x_ints"));
+    input = dequantizeAtRunTime(ints, 2, -1, auxName(out, "x"));
+  } else {
+    input = dequantizeActivation(x, zeroPointType(2, xType), isConv, nhwc,
+                                 auxName(out, "x"));
+  }
   DenseElementsAttr wdata = constantOf(1);
   if (!wdata || isa<FloatType>(wdata.getElementType()))
     nodeError("the weights must be a constant integer tensor");

@@ -100,6 +100,8 @@ std::optional<TensorDType> getDType(Type elementType) {
     return TensorDType::F16;
   if (elementType.isSignlessInteger(8))
     return TensorDType::I8;
+  if (elementType.isUnsignedInteger(8)) // in a recorded interface
+    return TensorDType::U8;
   if (elementType.isSignlessInteger(32))
     return TensorDType::I32;
   return std::nullopt;
@@ -112,22 +114,26 @@ Type getElementType(MLIRContext *ctx, TensorDType dtype) {
   case TensorDType::F16:
     return Float16Type::get(ctx);
   case TensorDType::I8:
-  case TensorDType::U8:
     return IntegerType::get(ctx, 8);
+  case TensorDType::U8:
+    return IntegerType::get(ctx, 8, IntegerType::Unsigned);
   case TensorDType::I32:
     return IntegerType::get(ctx, 32);
   }
   return {};
 }
 
-/// A tensor of `type` named `name`, or an error at `fn`.
-FailureOr<TensorInterface> makeTensor(Operation *fn, Type type,
-                                      StringRef what, unsigned index,
-                                      StringRef name) {
+/// A tensor of `type` named `name` (an i8 one holding u8 values when
+/// `isUnsigned`), or an error at `fn`.
+FailureOr<TensorInterface> makeTensor(Operation *fn, Type type, StringRef what,
+                                      unsigned index, StringRef name,
+                                      bool isUnsigned) {
   auto tensor = dyn_cast<RankedTensorType>(type);
   std::optional<TensorDType> dtype;
   if (tensor && tensor.hasStaticShape())
     dtype = getDType(tensor.getElementType());
+  if (dtype == TensorDType::I8 && isUnsigned)
+    dtype = TensorDType::U8;
   if (!dtype)
     return fn->emitError() << what << " #" << index << " has type " << type
                            << "; a compiled model's inputs and outputs must "
@@ -189,8 +195,8 @@ mlir::qlow::computeModelInterface(func::FuncOp fn, StringRef model) {
     std::string name = "input_" + std::to_string(i);
     if (auto n = fn.getArgAttrOfType<StringAttr>(i, kArgNameAttr))
       name = n.getValue().str();
-    FailureOr<TensorInterface> tensor =
-        makeTensor(fn, t, "argument", i, name);
+    FailureOr<TensorInterface> tensor = makeTensor(
+        fn, t, "argument", i, name, bool(fn.getArgAttr(i, kUnsignedAttr)));
     if (failed(tensor))
       return failure();
     iface.inputs.push_back(std::move(*tensor));
@@ -209,7 +215,8 @@ mlir::qlow::computeModelInterface(func::FuncOp fn, StringRef model) {
       name = recoverName(returned[i]);
     if (name.empty())
       name = "output_" + std::to_string(i);
-    FailureOr<TensorInterface> tensor = makeTensor(fn, t, "result", i, name);
+    FailureOr<TensorInterface> tensor = makeTensor(
+        fn, t, "result", i, name, bool(fn.getResultAttr(i, kUnsignedAttr)));
     if (failed(tensor))
       return failure();
     iface.outputs.push_back(std::move(*tensor));
@@ -263,8 +270,8 @@ FailureOr<ModelInterface> mlir::qlow::decodeModelInterface(Operation *fn,
       if (!name || !type)
         return fn->emitError() << "malformed '" << kInterfaceAttr << "' "
                                << key << " entry #" << i;
-      FailureOr<TensorInterface> t =
-          makeTensor(fn, type.getValue(), what, i, name.getValue());
+      FailureOr<TensorInterface> t = makeTensor(
+          fn, type.getValue(), what, i, name.getValue(), /*isUnsigned=*/false);
       if (failed(t))
         return failure();
       out.push_back(std::move(*t));
