@@ -1304,64 +1304,41 @@ void Importer::importMatMul() {
          : shapeOf(node->input(1));
   if (as.size() < 2 || bs.size() < 2)
     nodeError("MatMul with a rank-1 operand is not supported");
+  bool sharedRhs = bs.size() == 2; // [K, N], the same for every batch
+  if (!sharedRhs &&
+      (as.size() != bs.size() ||
+       !llvm::equal(ArrayRef(as).drop_back(2), ArrayRef(bs).drop_back(2))))
+    nodeError("MatMul supports [...,M,K]x[K,N] and [...,M,K]x[...,K,N] with "
+              "equal batch dimensions (no batch broadcasting)");
   Value a = onnxValue(node->input(0));
-  if (bs.size() == 2) {
-    Value rhs = bc ? weightValue(1, {}, "the weights of MatMul")
-                   : onnxValue(node->input(1));
-    if (as.size() <= 3) {
-      defineOutput(MatmulOp::create(b, loc, f32(outShape), a, rhs, Value(),
-                                    FloatAttr(), FloatAttr(), nameAttr(out)),
-                   false);
-      return;
-    }
-    // [..., M, K] x [K, N]: as [prod(...), M, K] x [K, N].
-    int64_t batch = 1;
-    for (size_t i = 0; i + 2 < as.size(); ++i)
-      batch *= as[i];
-    int64_t m = as[as.size() - 2], k = as.back(), nn = bs.back();
-    Value a3 = named(ReshapeOp::create(b, loc, f32({batch, m, k}), a,
-                                       StringAttr()),
-                     auxName(out, "lhs3d"));
-    Value mm = MatmulOp::create(b, loc, f32({batch, m, nn}), a3, rhs, Value(),
-                                FloatAttr(), FloatAttr(),
-                                nameAttr(auxName(out, "matmul")));
-    defineOutput(named(ReshapeOp::create(b, loc, f32(outShape), mm,
-                                         StringAttr()),
-                       out),
+  Value rhs = !bc        ? onnxValue(node->input(1))
+              : sharedRhs ? weightValue(1, {}, "the weights of MatMul")
+                          : materialize(bc);
+  if (as.size() == 2 || as.size() == 3) {
+    defineOutput(MatmulOp::create(b, loc, f32(outShape), a, rhs, Value(),
+                                  FloatAttr(), FloatAttr(), nameAttr(out)),
                  false);
     return;
   }
-  if (as.size() == bs.size() &&
-      llvm::equal(ArrayRef(as).drop_back(2), ArrayRef(bs).drop_back(2))) {
-    Value rhs = bc ? materialize(bc) : onnxValue(node->input(1));
-    if (as.size() == 3) {
-      defineOutput(MatmulOp::create(b, loc, f32(outShape), a, rhs, Value(),
-                                    FloatAttr(), FloatAttr(), nameAttr(out)),
-                   false);
-      return;
-    }
-    // [...,M,K] x [...,K,N] with equal batch dimensions: as rank 3.
-    int64_t batch = 1;
-    for (size_t i = 0; i + 2 < as.size(); ++i)
-      batch *= as[i];
-    int64_t m = as[as.size() - 2], k = as.back(), nn = bs.back();
-    Value a3 = named(ReshapeOp::create(b, loc, f32({batch, m, k}), a,
-                                       StringAttr()),
-                     auxName(out, "lhs3d"));
-    Value b3 = named(ReshapeOp::create(b, loc, f32({batch, k, nn}), rhs,
-                                       StringAttr()),
-                     auxName(out, "rhs3d"));
-    Value mm = MatmulOp::create(b, loc, f32({batch, m, nn}), a3, b3, Value(),
-                                FloatAttr(), FloatAttr(),
-                                nameAttr(auxName(out, "matmul")));
-    defineOutput(named(ReshapeOp::create(b, loc, f32(outShape), mm,
-                                         StringAttr()),
-                       out),
-                 false);
-    return;
-  }
-  nodeError("MatMul supports [...,M,K]x[K,N] and [...,M,K]x[...,K,N] with "
-            "equal batch dimensions (no batch broadcasting)");
+  // Rank > 3: the batch dimensions collapsed into one, [B, M, K] x [K, N]
+  // or [B, M, K] x [B, K, N], and the result expanded back.
+  int64_t batch = 1;
+  for (size_t i = 0; i + 2 < as.size(); ++i)
+    batch *= as[i];
+  int64_t m = as[as.size() - 2], k = as.back(), nn = bs.back();
+  Value a3 = named(ReshapeOp::create(b, loc, f32({batch, m, k}), a,
+                                     StringAttr()),
+                   auxName(out, "lhs3d"));
+  if (!sharedRhs)
+    rhs = named(ReshapeOp::create(b, loc, f32({batch, k, nn}), rhs,
+                                  StringAttr()),
+                auxName(out, "rhs3d"));
+  Value mm = MatmulOp::create(b, loc, f32({batch, m, nn}), a3, rhs, Value(),
+                              FloatAttr(), FloatAttr(),
+                              nameAttr(auxName(out, "matmul")));
+  defineOutput(
+      named(ReshapeOp::create(b, loc, f32(outShape), mm, StringAttr()), out),
+      false);
 }
 
 void Importer::importBinary(StringRef opType) {
