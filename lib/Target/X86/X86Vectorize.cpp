@@ -153,13 +153,6 @@ bool isContractionWithoutBatch(linalg::LinalgOp op) {
                       other.getDefiningOp());
 }
 
-/// A contraction accumulating in f32 (the FMA kernels).
-bool isFloatContraction(linalg::LinalgOp op) {
-  return isContractionWithoutBatch(op) &&
-         getElementTypeOrSelf(op.getDpsInitOperand(0)->get().getType())
-             .isF32();
-}
-
 struct TileSizeOptions {
   unsigned vectorBits = 256;
   /// Accumulator vectors a reduction's register block may hold.
@@ -281,7 +274,8 @@ computeTileSizes(linalg::LinalgOp op, const TileSizeOptions &options) {
   // no divisor up to the block limit; strided windows keep one pixel) gets
   // wider lanes instead: with one or two accumulators every multiply-add
   // waits for the previous one's latency.
-  if (lane && hasReduction && isFloatContraction(op)) {
+  if (lane && hasReduction && isContractionWithoutBatch(op) &&
+      getInitBitWidth(op) == 32) {
     int64_t laneVectors = std::max<int64_t>(
         1, sizes[*lane] * 32 / static_cast<int64_t>(options.vectorBits));
     int64_t blockSize = block && *block != *lane ? sizes[*block] : 1;

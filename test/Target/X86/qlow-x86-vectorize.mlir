@@ -170,3 +170,25 @@ func.func @conv_i8_7x7(%x: tensor<9x9x32xi8>, %bias: tensor<7x7x64xi32>) -> tens
   } -> tensor<7x7x64xi8>
   return %r : tensor<7x7x64xi8>
 }
+
+// -----
+
+// The 8-bit strided convolution likewise: 64 lanes of i32 accumulators.
+// CHECK-LABEL: func.func @conv_i8_stride2
+// CHECK: vector.contract {{.*}} : vector<16xi32>, vector<16x64xi32> into vector<64xi32>
+#in = affine_map<(oh, ow, o, kh, kw, ci) -> (oh * 2 + kh, ow * 2 + kw, ci)>
+#w = affine_map<(oh, ow, o, kh, kw, ci) -> (o, kh, kw, ci)>
+#out = affine_map<(oh, ow, o, kh, kw, ci) -> (oh, ow, o)>
+func.func @conv_i8_stride2(%x: tensor<9x9x16xi8>, %bias: tensor<4x4x64xi32>) -> tensor<4x4x64xi32> {
+  %w = arith.constant dense<3> : tensor<64x3x3x16xi8>
+  %acc = linalg.generic {indexing_maps = [#in, #w, #out], iterator_types = ["parallel", "parallel", "parallel", "reduction", "reduction", "reduction"]}
+      ins(%x, %w : tensor<9x9x16xi8>, tensor<64x3x3x16xi8>) outs(%bias : tensor<4x4x64xi32>) {
+  ^bb0(%a: i8, %b: i8, %c: i32):
+    %ae = arith.extsi %a : i8 to i32
+    %be = arith.extsi %b : i8 to i32
+    %m = arith.muli %ae, %be : i32
+    %s = arith.addi %c, %m : i32
+    linalg.yield %s : i32
+  } -> tensor<4x4x64xi32>
+  return %acc : tensor<4x4x64xi32>
+}
