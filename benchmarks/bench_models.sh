@@ -22,7 +22,7 @@ mkdir -p "$work"
   --samples=2 --stats-out="$work/bench_cnn.stats.json" >/dev/null
 
 bench() { # model stats func
-  "$root/benchmarks/bench_x86.sh" "$1" "$2" "$3" | tail -2 |
+  "$root/benchmarks/bench_x86.sh" "$1" "$2" "$3" | grep '\.so  *median' |
     awk -v name="$3" '{ for (i = 1; i <= NF; ++i) if ($i == "median") m[NR] = $(i + 1) }
       END { printf "%-12s %12.3f %12.3f %8.2fx\n", name, m[1], m[2], m[1] / m[2] }'
 }
