@@ -78,44 +78,11 @@ struct ContractToPairwiseMulAdd : OpRewritePattern<vector::ContractionOp> {
     if (!a || !b)
       return failure();
 
-    // Supported forms: C[m,n] += A[m,k] B[k,n] (or B[n,k]) and
-    // C[n] += A[k] B[k,n] (or B[n,k]).
-    SmallVector<AffineMap> maps = op.getIndexingMapsArray();
-    SmallVector<vector::IteratorType> iterators = op.getIteratorTypesArray();
-    MLIRContext *ctx = op.getContext();
-    auto d = [&](unsigned i) { return getAffineDimExpr(i, ctx); };
-    bool hasM;
-    unsigned n, k;
-    if (iterators.size() == 3 &&
-        iterators[0] == vector::IteratorType::parallel &&
-        iterators[1] == vector::IteratorType::parallel &&
-        iterators[2] == vector::IteratorType::reduction) {
-      hasM = true;
-      n = 1;
-      k = 2;
-      if (maps[0] != AffineMap::get(3, 0, {d(0), d(2)}, ctx) ||
-          maps[2] != AffineMap::get(3, 0, {d(0), d(1)}, ctx))
-        return failure();
-    } else if (iterators.size() == 2 &&
-               iterators[0] == vector::IteratorType::parallel &&
-               iterators[1] == vector::IteratorType::reduction) {
-      hasM = false;
-      n = 0;
-      k = 1;
-      if (maps[0] != AffineMap::get(2, 0, {d(1)}, ctx) ||
-          maps[2] != AffineMap::get(2, 0, {d(0)}, ctx))
-        return failure();
-    } else {
+    std::optional<qlow::x86::DotProductForm> form =
+        qlow::x86::matchDotProductForm(op);
+    if (!form)
       return failure();
-    }
-    unsigned numDims = iterators.size();
-    bool rhsTransposed;
-    if (maps[1] == AffineMap::get(numDims, 0, {d(k), d(n)}, ctx))
-      rhsTransposed = false;
-    else if (maps[1] == AffineMap::get(numDims, 0, {d(n), d(k)}, ctx))
-      rhsTransposed = true;
-    else
-      return failure();
+    bool hasM = form->hasM, rhsTransposed = form->rhsTransposed;
 
     Location loc = op.getLoc();
     Type i16 = rewriter.getI16Type(), i32 = rewriter.getI32Type();

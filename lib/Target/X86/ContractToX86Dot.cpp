@@ -258,40 +258,11 @@ struct ContractToX86Dot : OpRewritePattern<vector::ContractionOp> {
         return failure();
     }
 
-    SmallVector<AffineMap> maps = op.getIndexingMapsArray();
-    SmallVector<vector::IteratorType> iterators = op.getIteratorTypesArray();
-    MLIRContext *ctx = op.getContext();
-    auto d = [&](unsigned i) { return getAffineDimExpr(i, ctx); };
-    bool hasM;
-    unsigned n, k;
-    if (iterators.size() == 3 &&
-        iterators[0] == vector::IteratorType::parallel &&
-        iterators[1] == vector::IteratorType::parallel &&
-        iterators[2] == vector::IteratorType::reduction &&
-        maps[0] == AffineMap::get(3, 0, {d(0), d(2)}, ctx) &&
-        maps[2] == AffineMap::get(3, 0, {d(0), d(1)}, ctx)) {
-      hasM = true;
-      n = 1;
-      k = 2;
-    } else if (iterators.size() == 2 &&
-               iterators[0] == vector::IteratorType::parallel &&
-               iterators[1] == vector::IteratorType::reduction &&
-               maps[0] == AffineMap::get(2, 0, {d(1)}, ctx) &&
-               maps[2] == AffineMap::get(2, 0, {d(0)}, ctx)) {
-      hasM = false;
-      n = 0;
-      k = 1;
-    } else {
+    std::optional<qlow::x86::DotProductForm> form =
+        qlow::x86::matchDotProductForm(op);
+    if (!form)
       return failure();
-    }
-    unsigned numDims = iterators.size();
-    bool rhsTransposed;
-    if (maps[1] == AffineMap::get(numDims, 0, {d(k), d(n)}, ctx))
-      rhsTransposed = false;
-    else if (maps[1] == AffineMap::get(numDims, 0, {d(n), d(k)}, ctx))
-      rhsTransposed = true;
-    else
-      return failure();
+    bool hasM = form->hasM, rhsTransposed = form->rhsTransposed;
 
     Location loc = op.getLoc();
     Type i8 = rewriter.getI8Type(), i16 = rewriter.getI16Type(),
@@ -457,4 +428,41 @@ struct ContractToX86Dot : OpRewritePattern<vector::ContractionOp> {
 void mlir::qlow::x86::populateContractToX86DotPatterns(
     RewritePatternSet &patterns, bool vnni, PatternBenefit benefit) {
   patterns.add<ContractToX86Dot>(patterns.getContext(), vnni, benefit);
+}
+
+std::optional<mlir::qlow::x86::DotProductForm>
+mlir::qlow::x86::matchDotProductForm(vector::ContractionOp op) {
+  SmallVector<AffineMap> maps = op.getIndexingMapsArray();
+  SmallVector<vector::IteratorType> iterators = op.getIteratorTypesArray();
+  MLIRContext *ctx = op.getContext();
+  auto d = [&](unsigned i) { return getAffineDimExpr(i, ctx); };
+  auto parallel = vector::IteratorType::parallel;
+  auto reduction = vector::IteratorType::reduction;
+  DotProductForm form;
+  unsigned n, k;
+  if (iterators.size() == 3 && iterators[0] == parallel &&
+      iterators[1] == parallel && iterators[2] == reduction &&
+      maps[0] == AffineMap::get(3, 0, {d(0), d(2)}, ctx) &&
+      maps[2] == AffineMap::get(3, 0, {d(0), d(1)}, ctx)) {
+    form.hasM = true;
+    n = 1;
+    k = 2;
+  } else if (iterators.size() == 2 && iterators[0] == parallel &&
+             iterators[1] == reduction &&
+             maps[0] == AffineMap::get(2, 0, {d(1)}, ctx) &&
+             maps[2] == AffineMap::get(2, 0, {d(0)}, ctx)) {
+    form.hasM = false;
+    n = 0;
+    k = 1;
+  } else {
+    return std::nullopt;
+  }
+  unsigned numDims = iterators.size();
+  if (maps[1] == AffineMap::get(numDims, 0, {d(k), d(n)}, ctx))
+    form.rhsTransposed = false;
+  else if (maps[1] == AffineMap::get(numDims, 0, {d(n), d(k)}, ctx))
+    form.rhsTransposed = true;
+  else
+    return std::nullopt;
+  return form;
 }

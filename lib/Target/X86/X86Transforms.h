@@ -5,13 +5,26 @@
 #include "mlir/IR/PatternMatch.h"
 
 #include <cstdint>
+#include <optional>
 
 namespace mlir {
 class Operation;
 namespace func {
 class FuncOp;
 } // namespace func
+namespace vector {
+class ContractionOp;
+} // namespace vector
 namespace qlow::x86 {
+
+/// The matmul shapes of vector.contract the x86 dot-product rewrites
+/// handle: C[m,n] += A[m,k] B[k,n] (or B[n,k]), and without m,
+/// C[n] += A[k] B[k,n] (or B[n,k]).
+struct DotProductForm {
+  bool hasM;          ///< the C[m,n] form
+  bool rhsTransposed; ///< B indexed [n,k]
+};
+std::optional<DotProductForm> matchDotProductForm(vector::ContractionOp op);
 
 /// Contractions of signed 8-bit activations with constant signed 8-bit
 /// weights of magnitude at most `maxWeightMagnitude` are rewritten over
