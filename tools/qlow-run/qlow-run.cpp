@@ -6,8 +6,8 @@
 //            [--json FILE]
 //
 // Loads a model compiled by qlow (the C ABI of qlow/runtime.h), feeds it
-// .npy inputs (one sample, or a stack of samples along a leading batch
-// dimension of 1), writes its outputs, compares them with reference arrays
+// .npy inputs (one run's tensors, or a stack of samples along the leading
+// batch dimension, run a batch at a time), writes its outputs, compares them with reference arrays
 // (max abs diff, cosine, SQNR, argmax agreement) and measures latency.
 // docs/qlow-run.md is the manual.
 //
@@ -298,25 +298,35 @@ struct BoundInput {
   const qlow_tensor_info *info = nullptr;
   std::string file;
   NpyArray array;
-  int64_t samples = 1;      ///< samples in the file
-  int64_t sampleBytes = 0;  ///< bytes of one sample (the model's tensor)
+  int64_t runs = 1;      ///< model runs the file feeds
+  int64_t runBytes = 0;  ///< bytes of one run's tensor (the model's shape)
 };
 
-/// The number of samples `shape` holds for a tensor of `model` shape: 1 for
-/// exactly the model's shape; S for [S, rest...] when the model's shape is
-/// [1, rest...]; std::nullopt otherwise.
-std::optional<int64_t> samplesIn(ArrayRef<int64_t> shape,
-                                 ArrayRef<int64_t> model) {
+/// Whether a tensor of `model` shape has a leading batch dimension that a
+/// stack of samples can fill: [1, ...], or [B, rest...] with rest not empty
+/// (a plain vector [N] is not a batch of scalars).
+bool hasBatchDim(ArrayRef<int64_t> model) {
+  return !model.empty() && model[0] > 0 && (model[0] == 1 || model.size() > 1);
+}
+
+/// The number of runs `shape` feeds to a tensor of `model` shape [B,
+/// rest...]: 1 for exactly the model's shape; S / B for a stack [S,
+/// rest...] of samples with S a multiple of B; std::nullopt otherwise.
+std::optional<int64_t> runsIn(ArrayRef<int64_t> shape,
+                              ArrayRef<int64_t> model) {
   if (shape == model)
     return 1;
-  if (!model.empty() && model[0] == 1 && shape.size() == model.size() &&
-      shape.drop_front() == model.drop_front())
-    return shape[0];
+  if (hasBatchDim(model) && shape.size() == model.size() &&
+      shape.drop_front() == model.drop_front() && shape[0] % model[0] == 0)
+    return shape[0] / model[0];
   return std::nullopt;
 }
 
+/// Binds the --input files; sets `numRuns` and `batch` (the leading
+/// dimension of the stacked inputs, 1 when nothing is stacked).
 Expected<std::vector<BoundInput>> bindInputs(const qlow_model &m,
-                                             int64_t &numSamples) {
+                                             int64_t &numRuns,
+                                             int64_t &batch) {
   std::vector<BoundInput> bound(m.num_inputs);
   for (int32_t i = 0; i < m.num_inputs; ++i)
     bound[i].info = &m.inputs[i];
@@ -358,49 +368,63 @@ Expected<std::vector<BoundInput>> bindInputs(const qlow_model &m,
                        " does not match the model's " +
                        describeDtype(expected));
     std::vector<int64_t> model = shapeOf(info);
-    std::optional<int64_t> samples = samplesIn(b.array.shape, model);
-    if (!samples) {
+    std::optional<int64_t> runs = runsIn(b.array.shape, model);
+    if (!runs) {
       std::string stack;
-      if (!model.empty() && model[0] == 1) {
+      if (hasBatchDim(model)) {
         stack = " or a stack [S";
         for (int64_t d : ArrayRef<int64_t>(model).drop_front())
           stack += ", " + std::to_string(d);
         stack += "] of samples";
+        if (model[0] > 1)
+          stack += " with S a multiple of " + std::to_string(model[0]);
       }
       return makeError("input '" + Twine(info.name) + "' (" + b.file +
                        "): shape " + qlow::formatShape(b.array.shape) +
                        " does not match the model's " +
                        qlow::formatShape(model) + stack);
     }
-    if (*samples == 0)
+    if (*runs == 0)
       return makeError("input '" + Twine(info.name) + "' (" + b.file +
                        "): the stack holds no samples");
-    b.samples = *samples;
-    b.sampleBytes = b.array.data.size() / *samples;
+    b.runs = *runs;
+    b.runBytes = b.array.data.size() / *runs;
   }
-  // Every input holds the same number of samples, or one used for all.
-  numSamples = 1;
+  // Every stacked input feeds the same number of runs; an input holding
+  // exactly its tensor is used for all.
+  numRuns = 1;
+  batch = 1;
+  const BoundInput *most = nullptr;
   for (const BoundInput &b : bound)
-    numSamples = std::max(numSamples, b.samples);
-  for (const BoundInput &b : bound)
-    if (b.samples != 1 && b.samples != numSamples)
+    if (b.runs > numRuns) {
+      numRuns = b.runs;
+      most = &b;
+    }
+  for (const BoundInput &b : bound) {
+    if (b.runs == 1)
+      continue;
+    if (b.runs != numRuns)
       return makeError("inputs hold different numbers of samples: '" +
-                       Twine(b.info->name) + "' has " + Twine(b.samples) +
-                       ", another has " + Twine(numSamples));
+                       Twine(b.info->name) + "' has " +
+                       Twine(b.array.shape[0]) + ", another has " +
+                       Twine(most->array.shape[0]));
+    batch = b.info->rank > 0 ? b.info->shape[0] : 1;
+  }
   return bound;
 }
 
-/// The shape of an output over `samples` samples: the model's shape for one
-/// sample; [S, rest...] for a model shape [1, rest...]; else [S, shape...].
-std::vector<int64_t> stackedShape(const qlow_tensor_info &info,
-                                  int64_t samples) {
+/// The shape of an output over `runs` runs of `batch` samples: the model's
+/// shape for one run; [runs * B, rest...] for a model shape [B, rest...]
+/// with B the batch (or 1); else [runs, shape...].
+std::vector<int64_t> stackedShape(const qlow_tensor_info &info, int64_t runs,
+                                  int64_t batch) {
   std::vector<int64_t> shape = shapeOf(info);
-  if (samples == 1)
+  if (runs == 1)
     return shape;
-  if (!shape.empty() && shape[0] == 1)
-    shape[0] = samples;
+  if (!shape.empty() && (shape[0] == 1 || shape[0] == batch))
+    shape[0] *= runs;
   else
-    shape.insert(shape.begin(), samples);
+    shape.insert(shape.begin(), runs);
   return shape;
 }
 
@@ -414,7 +438,7 @@ struct Reference {
 };
 
 Expected<std::vector<Reference>>
-loadReferences(const qlow_model &m, int64_t samples) {
+loadReferences(const qlow_model &m, int64_t runs, int64_t batch) {
   std::vector<Reference> refs(m.num_outputs);
   bool isDir = sys::fs::is_directory(referencePath);
   std::optional<qlow::NpzMap> archive;
@@ -455,7 +479,7 @@ loadReferences(const qlow_model &m, int64_t samples) {
       }
       ref.array = std::move(it->second);
     }
-    std::vector<int64_t> expected = stackedShape(info, samples);
+    std::vector<int64_t> expected = stackedShape(info, runs, batch);
     if (ref.array.shape != expected)
       return makeError("reference for output '" + Twine(info.name) + "' (" +
                        ref.source + ") has shape " +
@@ -698,10 +722,19 @@ int runTool() {
     if (Error e = checkOutputDir(outputDir))
       return fail(std::move(e));
 
-  int64_t samples = 1;
-  Expected<std::vector<BoundInput>> bound = bindInputs(m, samples);
+  int64_t runs = 1, batch = 1;
+  Expected<std::vector<BoundInput>> bound = bindInputs(m, runs, batch);
   if (!bound)
     return fail(bound.takeError());
+  // Samples: the rows of the first output (runs x batch for a batched model).
+  int64_t samples = runs;
+  if (m.num_outputs > 0) {
+    std::vector<int64_t> first = stackedShape(m.outputs[0], runs, batch);
+    if (!first.empty() && first.back() > 0)
+      samples = std::accumulate(first.begin(), first.end(), int64_t(1),
+                                std::multiplies<int64_t>()) /
+                first.back();
+  }
 
   // Labels are checked before anything runs.
   std::vector<int64_t> labels;
@@ -720,7 +753,7 @@ int runTool() {
 
   std::optional<std::vector<Reference>> refs;
   if (!referencePath.empty()) {
-    Expected<std::vector<Reference>> r = loadReferences(m, samples);
+    Expected<std::vector<Reference>> r = loadReferences(m, runs, batch);
     if (!r)
       return fail(r.takeError());
     refs = std::move(*r);
@@ -735,8 +768,8 @@ int runTool() {
     os << "  input  " << b.info->name << ": "
        << qlow::npyShortName(*npyDtypeOf(b.info->dtype)) << ' '
        << qlow::formatShape(shapeOf(*b.info)) << " <- " << b.file
-       << (b.samples > 1 ? " (" + std::to_string(b.samples) + " samples)"
-                         : std::string())
+       << (b.runs > 1 ? " (" + std::to_string(b.array.shape[0]) + " samples)"
+                      : std::string())
        << '\n';
   for (int32_t o = 0; o < m.num_outputs; ++o)
     os << "  output " << m.outputs[o].name << ": "
@@ -748,14 +781,14 @@ int runTool() {
   std::vector<const void *> inPtrs;
   std::vector<void *> outPtrs;
   for (const BoundInput &b : *bound) {
-    inBufs.emplace_back(b.sampleBytes);
+    inBufs.emplace_back(b.runBytes);
     inPtrs.push_back(inBufs.back().ptr.get());
   }
   std::vector<OutputResult> outputs;
   for (int32_t o = 0; o < m.num_outputs; ++o) {
     const qlow_tensor_info &info = m.outputs[o];
     OutputResult r{&info, NpyArray::zeros(*npyDtypeOf(info.dtype),
-                                          stackedShape(info, samples)),
+                                          stackedShape(info, runs, batch)),
                    "", std::nullopt, std::nullopt};
     outputs.push_back(std::move(r));
     outBufs.emplace_back(qlow_num_elements(&info) *
@@ -769,27 +802,30 @@ int runTool() {
     if (!b.ptr)
       return fail(makeError("out of memory"));
 
-  auto loadSample = [&](int64_t s) {
+  auto loadRun = [&](int64_t s) {
     for (size_t i = 0; i < bound->size(); ++i) {
       const BoundInput &b = (*bound)[i];
-      int64_t index = b.samples == 1 ? 0 : s;
-      if (b.sampleBytes)
+      int64_t index = b.runs == 1 ? 0 : s;
+      if (b.runBytes)
         std::memcpy(inBufs[i].ptr.get(),
-                    b.array.data.data() + index * b.sampleBytes,
-                    b.sampleBytes);
+                    b.array.data.data() + index * b.runBytes, b.runBytes);
     }
   };
-  for (int64_t s = 0; s < samples; ++s) {
-    loadSample(s);
+  for (int64_t s = 0; s < runs; ++s) {
+    loadRun(s);
     if (Error e = runStatus(m.run(inPtrs.data(), outPtrs.data()),
-                            "on sample " + Twine(s)))
+                            batch > 1 ? "on run " + Twine(s)
+                                      : "on sample " + Twine(s)))
       return fail(std::move(e));
     for (size_t o = 0; o < outputs.size(); ++o)
       if (outBufs[o].size)
         std::memcpy(outputs[o].array.data.data() + s * outBufs[o].size,
                     outBufs[o].ptr.get(), outBufs[o].size);
   }
-  os << "ran " << samples << " sample" << (samples == 1 ? "" : "s") << '\n';
+  os << "ran " << samples << " sample" << (samples == 1 ? "" : "s");
+  if (batch > 1)
+    os << " (" << runs << " runs of batch " << batch << ")";
+  os << '\n';
 
   // Comparison.
   bool passed = true;
@@ -850,7 +886,7 @@ int runTool() {
   // Latency.
   std::optional<BenchResult> bench;
   if (benchRuns) {
-    loadSample(0);
+    loadRun(0);
     for (unsigned i = 0; i < warmupRuns; ++i)
       if (Error e = runStatus(m.run(inPtrs.data(), outPtrs.data()),
                               "in a warmup run"))
@@ -916,7 +952,7 @@ int runTool() {
           {"dtype", qlow::npyShortName(*npyDtypeOf(b.info->dtype))},
           {"shape", shapeOf(*b.info)},
           {"file", b.file},
-          {"samples", b.samples}});
+          {"samples", b.runs > 1 ? b.array.shape[0] : int64_t(1)}});
     root["inputs"] = std::move(ins);
     json::Array outs;
     for (const OutputResult &r : outputs) {
