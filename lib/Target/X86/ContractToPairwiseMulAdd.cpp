@@ -110,29 +110,14 @@ struct ContractToPairwiseMulAdd : OpRewritePattern<vector::ContractionOp> {
     if (!hasM)
       a16 = vector::ShapeCastOp::create(rewriter, loc,
                                         VectorType::get({1, K}, i16), a16);
-    auto zeros = [&](ArrayRef<int64_t> shape, Type elem) -> Value {
-      return arith::ConstantOp::create(
-          rewriter, loc,
-          DenseElementsAttr::get(VectorType::get(shape, elem),
-                                 rewriter.getIntegerAttr(elem, 0)));
-    };
-    auto padInto = [&](Value v, ArrayRef<int64_t> shape, Type elem) -> Value {
-      if (cast<VectorType>(v.getType()).getShape() == shape)
-        return v;
-      SmallVector<int64_t> offsets(shape.size(), 0), strides(shape.size(), 1);
-      return vector::InsertStridedSliceOp::create(
-          rewriter, loc, v, zeros(shape, elem), offsets, strides);
-    };
-    a16 = padInto(a16, {M, Kp}, i16);
-    b16 = padInto(b16, {Kp, Np}, i16);
+    a16 = qlow::x86::padWithZeros(rewriter, loc, a16, {M, Kp});
+    b16 = qlow::x86::padWithZeros(rewriter, loc, b16, {Kp, Np});
 
     // The pair rows of B interleaved per output:
     // [b[2p][n], b[2p+1][n], b[2p][n+1], ...], cut into L-output chunks.
     SmallVector<int64_t> interleave;
     for (int64_t j = 0; j < Np; ++j)
       interleave.append({j, Np + j});
-    auto pairType = VectorType::get({2 * L}, i16);
-    auto accChunkType = VectorType::get({L}, i32);
     SmallVector<SmallVector<Value>> pairs(K2);
     for (int64_t p = 0; p < K2; ++p) {
       Value r0 = vector::ExtractOp::create(rewriter, loc, b16, 2 * p);
@@ -147,51 +132,19 @@ struct ContractToPairwiseMulAdd : OpRewritePattern<vector::ContractionOp> {
     StringRef intrinsic = L == 8 ? "llvm.x86.avx2.pmadd.wd"
                                  : "llvm.x86.sse2.pmadd.wd";
 
-    Value acc = op.getAcc();
-    if (!hasM)
-      acc = vector::ShapeCastOp::create(rewriter, loc,
-                                        VectorType::get({1, N}, i32), acc);
-    Value result = acc;
-    for (int64_t m = 0; m < M; ++m) {
-      // Each pair of a row's elements is one i32: broadcast it to every
-      // output (vpbroadcastd) and multiply-add against the weight pairs.
-      Value row = vector::ExtractOp::create(rewriter, loc, a16, m);
-      Value rowWords = vector::BitCastOp::create(
-          rewriter, loc, VectorType::get({K2}, i32), row);
-      Value accRow =
-          padInto(vector::ExtractOp::create(rewriter, loc, acc, m), {Np}, i32);
-      SmallVector<Value> accChunks;
-      for (int64_t c = 0; c < chunks; ++c)
-        accChunks.push_back(vector::ExtractStridedSliceOp::create(
-            rewriter, loc, accRow, ArrayRef<int64_t>{L * c},
-            ArrayRef<int64_t>{L}, ArrayRef<int64_t>{1}));
-      for (int64_t p = 0; p < K2; ++p) {
-        Value word = vector::ExtractOp::create(rewriter, loc, rowWords, p);
-        Value bcast = vector::BitCastOp::create(
-            rewriter, loc, pairType,
-            vector::BroadcastOp::create(rewriter, loc, accChunkType, word));
-        for (int64_t c = 0; c < chunks; ++c) {
+    // Each pair of a row's elements is one i32: broadcast to every output
+    // (vpbroadcastd) and multiply-added against the weight pairs.
+    auto accChunkType = VectorType::get({L}, i32);
+    Value result = qlow::x86::emitBroadcastDotProducts(
+        rewriter, loc, a16, op.getAcc(), L, VectorType::get({2 * L}, i16),
+        [&](Value accChunk, Value pair, int64_t p, int64_t c) -> Value {
           Value dot = LLVM::CallIntrinsicOp::create(
                           rewriter, loc, accChunkType,
                           rewriter.getStringAttr(intrinsic),
-                          ValueRange{bcast, pairs[p][c]})
+                          ValueRange{pair, pairs[p][c]})
                           .getResult(0);
-          accChunks[c] = arith::AddIOp::create(rewriter, loc, accChunks[c], dot);
-        }
-      }
-      Value out = zeros({Np}, i32);
-      for (int64_t c = 0; c < chunks; ++c)
-        out = vector::InsertStridedSliceOp::create(
-            rewriter, loc, accChunks[c], out, ArrayRef<int64_t>{L * c},
-            ArrayRef<int64_t>{1});
-      if (Np != N)
-        out = vector::ExtractStridedSliceOp::create(
-            rewriter, loc, out, ArrayRef<int64_t>{0}, ArrayRef<int64_t>{N},
-            ArrayRef<int64_t>{1});
-      result = vector::InsertOp::create(rewriter, loc, out, result, m);
-    }
-    if (!hasM)
-      result = vector::ShapeCastOp::create(rewriter, loc, accType, result);
+          return arith::AddIOp::create(rewriter, loc, accChunk, dot);
+        });
     rewriter.replaceOp(op, result);
     return success();
   }

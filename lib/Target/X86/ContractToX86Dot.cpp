@@ -274,30 +274,16 @@ struct ContractToX86Dot : OpRewritePattern<vector::ContractionOp> {
     int64_t Kq = (K + 3) / 4, Kp = 4 * Kq;
     int64_t chunks = (N + 7) / 8, Np = 8 * chunks;
 
-    auto zeros = [&](ArrayRef<int64_t> shape, Type elem) -> Value {
-      return arith::ConstantOp::create(
-          rewriter, loc,
-          DenseElementsAttr::get(VectorType::get(shape, elem),
-                                 rewriter.getIntegerAttr(elem, 0)));
-    };
-    auto padInto = [&](Value v, ArrayRef<int64_t> shape, Type elem) -> Value {
-      if (cast<VectorType>(v.getType()).getShape() == shape)
-        return v;
-      SmallVector<int64_t> offsets(shape.size(), 0), strides(shape.size(), 1);
-      return vector::InsertStridedSliceOp::create(
-          rewriter, loc, v, zeros(shape, elem), offsets, strides);
-    };
-
     // A as [M][Kp] bytes, B as [Kp][Np].
     Value a2 = hasM ? a
                     : vector::ShapeCastOp::create(
                           rewriter, loc, VectorType::get({1, K}, i8), a);
-    a2 = padInto(a2, {M, Kp}, i8);
+    a2 = qlow::x86::padWithZeros(rewriter, loc, a2, {M, Kp});
     Value b2 = rhsTransposed
                    ? vector::TransposeOp::create(rewriter, loc, b, {1, 0})
                          .getResult()
                    : b;
-    b2 = padInto(b2, {Kp, Np}, i8);
+    b2 = qlow::x86::padWithZeros(rewriter, loc, b2, {Kp, Np});
 
     // Per group of 4 reduction elements, the weights interleaved per lane:
     // w[q][n*4 + j] = B[4q + j][n], cut into 8-lane (32-byte) chunks. From
@@ -331,7 +317,8 @@ struct ContractToX86Dot : OpRewritePattern<vector::ContractionOp> {
         for (int64_t c = 0; c < chunks; ++c) {
           SmallVector<Value> idx = outer;
           idx.push_back(arith::AddIOp::create(
-              rewriter, loc, k0, arith::ConstantIndexOp::create(rewriter, loc, q)));
+              rewriter, loc, k0,
+              arith::ConstantIndexOp::create(rewriter, loc, q)));
           idx.push_back(arith::AddIOp::create(
               rewriter, loc, n0,
               arith::ConstantIndexOp::create(rewriter, loc, 32 * c)));
@@ -367,55 +354,18 @@ struct ContractToX86Dot : OpRewritePattern<vector::ContractionOp> {
           .getResult(0);
     };
 
-    Value acc = op.getAcc();
-    if (!hasM)
-      acc = vector::ShapeCastOp::create(rewriter, loc,
-                                        VectorType::get({1, N}, i32), acc);
-    Value result = acc;
-    for (int64_t m = 0; m < M; ++m) {
-      Value rowBytes = vector::ExtractOp::create(rewriter, loc, a2, m);
-      Value rowWords = vector::BitCastOp::create(
-          rewriter, loc, VectorType::get({Kq}, i32), rowBytes);
-      Value accRow = padInto(vector::ExtractOp::create(rewriter, loc, acc, m),
-                             {Np}, i32);
-      SmallVector<Value> accChunks;
-      for (int64_t c = 0; c < chunks; ++c)
-        accChunks.push_back(vector::ExtractStridedSliceOp::create(
-            rewriter, loc, accRow, ArrayRef<int64_t>{8 * c},
-            ArrayRef<int64_t>{8}, ArrayRef<int64_t>{1}));
-      for (int64_t q = 0; q < Kq; ++q) {
-        Value word = vector::ExtractOp::create(rewriter, loc, rowWords, q);
-        Value bcast = vector::BitCastOp::create(
-            rewriter, loc, v32i8,
-            vector::BroadcastOp::create(rewriter, loc, v8i32, word));
-        for (int64_t c = 0; c < chunks; ++c) {
-          if (vnni) {
-            accChunks[c] =
-                intrinsic(v8i32, "llvm.x86.avx512.vpdpbusd.256",
-                          ValueRange{accChunks[c], bcast, w[q][c]});
-          } else {
-            Value pairs = intrinsic(v16i16, "llvm.x86.avx2.pmadd.ub.sw",
-                                    ValueRange{bcast, w[q][c]});
-            Value quads = intrinsic(v8i32, "llvm.x86.avx2.pmadd.wd",
-                                    ValueRange{pairs, ones});
-            accChunks[c] =
-                arith::AddIOp::create(rewriter, loc, accChunks[c], quads);
-          }
-        }
-      }
-      Value row = zeros({Np}, i32);
-      for (int64_t c = 0; c < chunks; ++c)
-        row = vector::InsertStridedSliceOp::create(
-            rewriter, loc, accChunks[c], row, ArrayRef<int64_t>{8 * c},
-            ArrayRef<int64_t>{1});
-      if (Np != N)
-        row = vector::ExtractStridedSliceOp::create(
-            rewriter, loc, row, ArrayRef<int64_t>{0}, ArrayRef<int64_t>{N},
-            ArrayRef<int64_t>{1});
-      result = vector::InsertOp::create(rewriter, loc, row, result, m);
-    }
-    if (!hasM)
-      result = vector::ShapeCastOp::create(rewriter, loc, accType, result);
+    Value result = qlow::x86::emitBroadcastDotProducts(
+        rewriter, loc, a2, op.getAcc(), 8, v32i8,
+        [&](Value accChunk, Value bytes, int64_t q, int64_t c) -> Value {
+          if (vnni)
+            return intrinsic(v8i32, "llvm.x86.avx512.vpdpbusd.256",
+                             ValueRange{accChunk, bytes, w[q][c]});
+          Value pairs = intrinsic(v16i16, "llvm.x86.avx2.pmadd.ub.sw",
+                                  ValueRange{bytes, w[q][c]});
+          Value quads = intrinsic(v8i32, "llvm.x86.avx2.pmadd.wd",
+                                  ValueRange{pairs, ones});
+          return arith::AddIOp::create(rewriter, loc, accChunk, quads);
+        });
     rewriter.replaceOp(op, result);
     return success();
   }
@@ -428,41 +378,4 @@ struct ContractToX86Dot : OpRewritePattern<vector::ContractionOp> {
 void mlir::qlow::x86::populateContractToX86DotPatterns(
     RewritePatternSet &patterns, bool vnni, PatternBenefit benefit) {
   patterns.add<ContractToX86Dot>(patterns.getContext(), vnni, benefit);
-}
-
-std::optional<mlir::qlow::x86::DotProductForm>
-mlir::qlow::x86::matchDotProductForm(vector::ContractionOp op) {
-  SmallVector<AffineMap> maps = op.getIndexingMapsArray();
-  SmallVector<vector::IteratorType> iterators = op.getIteratorTypesArray();
-  MLIRContext *ctx = op.getContext();
-  auto d = [&](unsigned i) { return getAffineDimExpr(i, ctx); };
-  auto parallel = vector::IteratorType::parallel;
-  auto reduction = vector::IteratorType::reduction;
-  DotProductForm form;
-  unsigned n, k;
-  if (iterators.size() == 3 && iterators[0] == parallel &&
-      iterators[1] == parallel && iterators[2] == reduction &&
-      maps[0] == AffineMap::get(3, 0, {d(0), d(2)}, ctx) &&
-      maps[2] == AffineMap::get(3, 0, {d(0), d(1)}, ctx)) {
-    form.hasM = true;
-    n = 1;
-    k = 2;
-  } else if (iterators.size() == 2 && iterators[0] == parallel &&
-             iterators[1] == reduction &&
-             maps[0] == AffineMap::get(2, 0, {d(1)}, ctx) &&
-             maps[2] == AffineMap::get(2, 0, {d(0)}, ctx)) {
-    form.hasM = false;
-    n = 0;
-    k = 1;
-  } else {
-    return std::nullopt;
-  }
-  unsigned numDims = iterators.size();
-  if (maps[1] == AffineMap::get(numDims, 0, {d(k), d(n)}, ctx))
-    form.rhsTransposed = false;
-  else if (maps[1] == AffineMap::get(numDims, 0, {d(n), d(k)}, ctx))
-    form.rhsTransposed = true;
-  else
-    return std::nullopt;
-  return form;
 }

@@ -26,6 +26,24 @@ struct DotProductForm {
 };
 std::optional<DotProductForm> matchDotProductForm(vector::ContractionOp op);
 
+/// `v` zero-padded at the end of each dimension to `shape` (same rank).
+Value padWithZeros(OpBuilder &b, Location loc, Value v,
+                   ArrayRef<int64_t> shape);
+
+/// The kernel of both dot-product rewrites (see DotProducts.cpp): `rows` is
+/// A as [M][K'] with K' a multiple of 4 bytes, `acc` the contraction's
+/// accumulator ([M][N] or [N] i32). For every row, each 32-bit group of
+/// reduction elements is broadcast to `broadcastType` and
+/// `step(accChunk, broadcast, group, chunk)` accumulates it into the chunk
+/// of `lanes` outputs (N padded to whole chunks). Returns the new
+/// accumulator.
+Value emitBroadcastDotProducts(
+    OpBuilder &b, Location loc, Value rows, Value acc, int64_t lanes,
+    VectorType broadcastType,
+    function_ref<Value(Value accChunk, Value broadcast, int64_t group,
+                       int64_t chunk)>
+        step);
+
 /// Contractions of signed 8-bit activations with constant signed 8-bit
 /// weights of magnitude at most `maxWeightMagnitude` are rewritten over
 /// unsigned activations (x ^ 0x80) with the correction folded into their
