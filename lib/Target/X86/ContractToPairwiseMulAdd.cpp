@@ -65,23 +65,17 @@ struct ContractToPairwiseMulAdd : OpRewritePattern<vector::ContractionOp> {
 
   LogicalResult matchAndRewrite(vector::ContractionOp op,
                                 PatternRewriter &rewriter) const override {
-    if (op.getKind() != vector::CombiningKind::ADD ||
-        cast<vector::MaskableOpInterface>(op.getOperation()).isMasked())
+    std::optional<qlow::x86::DotProductForm> form =
+        qlow::x86::matchDotProductForm(op);
+    if (!form)
       return failure();
-    auto accType = dyn_cast<VectorType>(op.getAccType());
-    if (!accType || !accType.getElementType().isInteger(32) ||
-        accType.isScalable())
-      return failure();
+    auto accType = cast<VectorType>(op.getAccType());
     bool aUnsigned = false, bUnsigned = false;
     Value a = getNarrowSource(op.getLhs(), aUnsigned);
     Value b = getNarrowSource(op.getRhs(), bUnsigned);
     if (!a || !b)
       return failure();
 
-    std::optional<qlow::x86::DotProductForm> form =
-        qlow::x86::matchDotProductForm(op);
-    if (!form)
-      return failure();
     bool hasM = form->hasM, rhsTransposed = form->rhsTransposed;
 
     Location loc = op.getLoc();

@@ -241,13 +241,11 @@ struct ContractToX86Dot : OpRewritePattern<vector::ContractionOp> {
 
   LogicalResult matchAndRewrite(vector::ContractionOp op,
                                 PatternRewriter &rewriter) const override {
-    if (op.getKind() != vector::CombiningKind::ADD ||
-        cast<vector::MaskableOpInterface>(op.getOperation()).isMasked())
+    std::optional<qlow::x86::DotProductForm> form =
+        qlow::x86::matchDotProductForm(op);
+    if (!form)
       return failure();
-    auto accType = dyn_cast<VectorType>(op.getAccType());
-    if (!accType || !accType.getElementType().isInteger(32) ||
-        accType.isScalable())
-      return failure();
+    auto accType = cast<VectorType>(op.getAccType());
     Value a = getByteSource<arith::ExtUIOp>(op.getLhs());
     Value b = getByteSource<arith::ExtSIOp>(op.getRhs());
     if (!a || !b)
@@ -258,10 +256,6 @@ struct ContractToX86Dot : OpRewritePattern<vector::ContractionOp> {
         return failure();
     }
 
-    std::optional<qlow::x86::DotProductForm> form =
-        qlow::x86::matchDotProductForm(op);
-    if (!form)
-      return failure();
     bool hasM = form->hasM, rhsTransposed = form->rhsTransposed;
 
     Location loc = op.getLoc();

@@ -18,6 +18,13 @@ using namespace mlir;
 
 std::optional<mlir::qlow::x86::DotProductForm>
 mlir::qlow::x86::matchDotProductForm(vector::ContractionOp op) {
+  if (op.getKind() != vector::CombiningKind::ADD ||
+      cast<vector::MaskableOpInterface>(op.getOperation()).isMasked())
+    return std::nullopt;
+  auto accType = dyn_cast<VectorType>(op.getAccType());
+  if (!accType || !accType.getElementType().isInteger(32) ||
+      accType.isScalable())
+    return std::nullopt;
   SmallVector<AffineMap> maps = op.getIndexingMapsArray();
   SmallVector<vector::IteratorType> iterators = op.getIteratorTypesArray();
   MLIRContext *ctx = op.getContext();

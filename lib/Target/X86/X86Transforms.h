@@ -17,8 +17,9 @@ class ContractionOp;
 } // namespace vector
 namespace qlow::x86 {
 
-/// The matmul shapes of vector.contract the x86 dot-product rewrites
-/// handle: C[m,n] += A[m,k] B[k,n] (or B[n,k]), and without m,
+/// The vector.contract forms the x86 dot-product rewrites handle: an
+/// unmasked sum into a fixed-length i32 accumulator,
+/// C[m,n] += A[m,k] B[k,n] (or B[n,k]), or without m,
 /// C[n] += A[k] B[k,n] (or B[n,k]).
 struct DotProductForm {
   bool hasM;          ///< the C[m,n] form
