@@ -510,6 +510,9 @@ private:
   /// permuted to NHWC if `nhwc`.
   DenseElementsAttr constantForRank(DenseElementsAttr c, int64_t rank,
                                     bool nhwc);
+  /// Input `i` (ONNX layout) as an operand of an op of rank `rank`: a
+  /// constant broadcast-ready, a run-time value reshaped with leading 1s.
+  Value inputForRank(int i, int64_t rank);
 
   /// `v * factor` as a qlow.mul by a broadcast constant, named `name`.
   Value scaleBy(Value v, float factor, StringRef name) {
@@ -744,6 +747,12 @@ DenseElementsAttr Importer::constantForRank(DenseElementsAttr c, int64_t rank,
   llvm::append_range(shape, type.getShape());
   c = c.reshape(type.clone(shape));
   return nhwc ? permute(c, kToNHWC) : c;
+}
+
+Value Importer::inputForRank(int i, int64_t rank) {
+  if (DenseElementsAttr c = constantOf(i))
+    return materialize(constantForRank(c, rank, false));
+  return toRank(onnxValue(node->input(i)), rank, node->input(i));
 }
 
 SmallVector<Value>
@@ -1743,14 +1752,8 @@ void Importer::importLayerNorm() {
               dataTypeName(int32_t(stash)) +
               ") is not supported: qlow computes the mean and the variance "
               "in float32 (stash_type = 1)");
-  auto param = [&](int i) -> Value {
-    if (!has(i))
-      return Value();
-    if (DenseElementsAttr c = constantOf(i))
-      return materialize(constantForRank(c, rank, false));
-    return toRank(onnxValue(node->input(i)), rank, node->input(i));
-  };
-  Value scale = param(1), bias = param(2);
+  Value scale = has(1) ? inputForRank(1, rank) : Value();
+  Value bias = has(2) ? inputForRank(2, rank) : Value();
   int64_t count = 1;
   SmallVector<int64_t> reduced(type.getShape());
   for (int64_t i = axis; i < rank; ++i) {
@@ -1832,9 +1835,7 @@ void Importer::importGelu() {
     if (type.getRank() < 1 || bs.size() != 1 ||
         bs[0] != type.getShape().back())
       nodeError("the bias must be a vector the size of the last dimension");
-    bias = c ? materialize(constantForRank(c, type.getRank(), false))
-             : toRank(onnxValue(node->input(1)), type.getRank(),
-                      node->input(1));
+    bias = inputForRank(1, type.getRank());
   } else {
     input = anyLayout(x, nhwc);
   }
