@@ -239,28 +239,41 @@ std::optional<int32_t> qlow::ref::foldBias(int32_t biasQ, int64_t weightSum,
 // Add / mul
 //===----------------------------------------------------------------------===//
 
+int64_t qlow::ref::maxCenteredMagnitude(int64_t zeroPoint, int64_t qmin,
+                                        int64_t qmax) {
+  return std::max(std::abs(qmax - zeroPoint), std::abs(zeroPoint - qmin));
+}
+
 std::optional<AddParams> qlow::ref::computeAddParams(double sa, double sb,
-                                                     double so) {
-  double twiceMax = 2.0 * std::max(sa, sb);
-  auto a = computeMultiplier(sa / twiceMax);
-  auto b = computeMultiplier(sb / twiceMax);
-  auto out =
-      computeMultiplier(twiceMax / (std::ldexp(1.0, kAddLeftShift) * so));
-  if (!a || !b || !out)
+                                                     double so, int64_t maxA,
+                                                     int64_t maxB) {
+  assert(maxA >= 0 && maxA <= 1024 && maxB >= 0 && maxB <= 1024 &&
+         "add operands of at most 10 bits");
+  double ra = sa / so, rb = sb / so;
+  if (!std::isfinite(ra) || !std::isfinite(rb) || !(ra > 0) || !(rb > 0) ||
+      !std::isfinite(so) || !(so > 0))
     return std::nullopt;
-  return AddParams{*a, *b, *out, kAddLeftShift};
+  // The largest shift whose multipliers keep the centered sum below 2^30:
+  // the most precise multipliers i32 allows.
+  for (int32_t shift = kAddMaxShift; shift >= 0; --shift) {
+    double ma = std::round(std::ldexp(ra, shift));
+    double mb = std::round(std::ldexp(rb, shift));
+    if (ma * double(maxA) + mb * double(maxB) < kAddSumLimit)
+      return AddParams{static_cast<int32_t>(ma), static_cast<int32_t>(mb),
+                       shift};
+  }
+  return std::nullopt;
 }
 
 int32_t qlow::ref::quantizedAdd(int32_t a, int32_t za, int32_t b, int32_t zb,
                                 const AddParams &params, int32_t zo,
                                 int32_t qmin, int32_t qmax) {
-  assert(params.leftShift >= 0 && params.leftShift < 31 && "bad leftShift");
-  // Multiply instead of << : left-shifting a negative value is undefined
-  // before C++20.
-  int64_t unit = int64_t(1) << params.leftShift;
-  int64_t aScaled = applyMultiplier((int64_t(a) - za) * unit, params.a);
-  int64_t bScaled = applyMultiplier((int64_t(b) - zb) * unit, params.b);
-  return requantizeOutput(aScaled + bScaled, params.out, zo, qmin, qmax);
+  assert(params.shift >= 0 && params.shift <= kAddMaxShift && "bad shift");
+  int64_t sum = (int64_t(a) - za) * params.a + (int64_t(b) - zb) * params.b;
+  assert(sum > -kAddSumLimit && sum < kAddSumLimit && "operand out of range");
+  int64_t round = params.shift == 0 ? 0 : int64_t(1) << (params.shift - 1);
+  int64_t q = ((sum + round) >> params.shift) + zo;
+  return static_cast<int32_t>(std::clamp<int64_t>(q, qmin, qmax));
 }
 
 std::optional<FixedPointMultiplier>

@@ -170,8 +170,10 @@ static FailureOr<AddLowering> getAddLowering(const Reporter &r, AddOp op) {
   l.out = quantParams(op.getOutput().getType());
   if (l.a.bits > 10 || l.b.bits > 10)
     return r.fail("quantized add supports storage of at most 10 bits");
-  std::optional<qref::AddParams> p =
-      qref::computeAddParams(l.a.scale(), l.b.scale(), l.out.scale());
+  std::optional<qref::AddParams> p = qref::computeAddParams(
+      l.a.scale(), l.b.scale(), l.out.scale(),
+      qref::maxCenteredMagnitude(l.a.zeroPoint(), l.a.qmin, l.a.qmax),
+      qref::maxCenteredMagnitude(l.b.zeroPoint(), l.b.qmin, l.b.qmax));
   if (!p)
     return r.fail("cannot derive the fixed-point multipliers of an add with "
                   "scales " +
@@ -756,32 +758,35 @@ struct AddLoweringPattern : QlowConversion<AddOp> {
     FailureOr<AddLowering> l = getAddLowering({op, false}, op);
     if (failed(l))
       return rewriter.notifyMatchFailure(op, "invalid multipliers");
-    Type i64 = rewriter.getI64Type();
+    // Spec section 7: one rounding, everything in i32 (computeAddParams
+    // keeps the centered sum below 2^30).
+    Type i32 = rewriter.getI32Type();
     Type outElem = outType.getElementType();
-    auto fp = [](qref::FixedPointMultiplier m) {
-      return FixedPoint{m.multiplier, m.shift};
-    };
+    const qref::AddParams &params = l->params;
     rewriter.replaceOp(
         op,
         buildElementwise(
             rewriter, loc, outType, ins, {}, -1,
             [&](OpBuilder &nb, Location nl, ValueRange args) -> Value {
-              auto operand = [&](Value v, const QuantParams &p,
-                                 qref::FixedPointMultiplier m) -> Value {
-                Value x = castInt(nb, nl, v, i64, !p.isSigned);
-                x = arith::SubIOp::create(
-                    nb, nl, x, createIntConstant(nb, nl, i64, p.zeroPoint()));
-                x = arith::ShLIOp::create(
-                    nb, nl, x,
-                    createIntConstant(nb, nl, i64, l->params.leftShift));
-                return emitApplyMultiplier(nb, nl, x, fp(m));
+              auto c32 = [&](int64_t v) {
+                return createIntConstant(nb, nl, i32, v);
               };
-              Value a = operand(args[0], l->a, l->params.a);
-              Value bb = operand(args[1], l->b, l->params.b);
-              Value s = arith::AddIOp::create(nb, nl, a, bb);
-              Value y = emitApplyMultiplier(nb, nl, s, fp(l->params.out));
-              y = arith::AddIOp::create(
-                  nb, nl, y, createIntConstant(nb, nl, i64, l->out.zeroPoint()));
+              auto term = [&](Value v, const QuantParams &p,
+                              int32_t m) -> Value {
+                Value x = castInt(nb, nl, v, i32, !p.isSigned);
+                x = arith::SubIOp::create(nb, nl, x, c32(p.zeroPoint()));
+                return arith::MulIOp::create(nb, nl, x, c32(m));
+              };
+              Value sum = arith::AddIOp::create(
+                  nb, nl, term(args[0], l->a, params.a),
+                  term(args[1], l->b, params.b));
+              if (params.shift > 0) {
+                sum = arith::AddIOp::create(
+                    nb, nl, sum, c32(int64_t(1) << (params.shift - 1)));
+                sum = arith::ShRSIOp::create(nb, nl, sum, c32(params.shift));
+              }
+              Value y =
+                  arith::AddIOp::create(nb, nl, sum, c32(l->out.zeroPoint()));
               return emitClampAndTrunc(nb, nl, y, l->lo, l->hi, outElem);
             }));
     return success();

@@ -284,9 +284,9 @@ func.func @calls(%y: tensor<2xi8>) -> tensor<2xi8> {
 
 // -----
 
-// Add (spec section 7, its example scales 0.5, 0.25 -> 1): both operands
-// shifted left by 20 and rescaled by {2^30, 31} and {2^30, 32}, the sum by
-// {2^30, 50}; b broadcasts over rows; ReLU gives [lo, hi] = [0, 127].
+// Add (spec section 7, its example scales 0.5, 0.25 -> 1, i8 operands):
+// one rounding in i32, (a * 2^22 + b * 2^21 + 2^22) >> 23; b broadcasts
+// over rows; ReLU gives [lo, hi] = [0, 127].
 
 !qh = !quant.uniform<i8:f32, 0.5>
 !qq = !quant.uniform<i8:f32, 0.25>
@@ -294,34 +294,22 @@ func.func @calls(%y: tensor<2xi8>) -> tensor<2xi8> {
 // CHECK-DAG: #[[$BC:.*]] = affine_map<(d0, d1) -> (0, d1)>
 // CHECK-LABEL: func.func @add
 // CHECK: linalg.generic {indexing_maps = [#[[$ID:.*]], #[[$BC]], #[[$ID]]]
-// CHECK: arith.extsi %{{.*}} : i8 to i64
-// CHECK: arith.constant 20 : i64
-// CHECK: arith.shli
-// CHECK: arith.constant 1073741824 : i64
+// CHECK: arith.extsi %{{.*}} : i8 to i32
+// CHECK: arith.constant 4194304 : i32
 // CHECK: arith.muli
-// CHECK: arith.constant 1073741824 : i64
-// CHECK: arith.addi
-// CHECK: arith.constant 31 : i64
-// CHECK: arith.shrsi
-// CHECK: arith.constant 20 : i64
-// CHECK: arith.shli
-// CHECK: arith.constant 1073741824 : i64
+// CHECK: arith.extsi %{{.*}} : i8 to i32
+// CHECK: arith.constant 2097152 : i32
 // CHECK: arith.muli
-// CHECK: arith.constant 2147483648 : i64
 // CHECK: arith.addi
-// CHECK: arith.constant 32 : i64
+// CHECK: arith.constant 4194304 : i32
+// CHECK: arith.addi
+// CHECK: arith.constant 23 : i32
 // CHECK: arith.shrsi
-// CHECK: arith.addi
-// CHECK: arith.constant 1073741824 : i64
-// CHECK: arith.muli
-// CHECK: arith.constant 562949953421312 : i64
-// CHECK: arith.addi
-// CHECK: arith.constant 50 : i64
-// CHECK: arith.shrsi
-// CHECK: arith.constant 0 : i64
+// CHECK: arith.constant 0 : i32
 // CHECK: arith.maxsi
-// CHECK: arith.constant 127 : i64
+// CHECK: arith.constant 127 : i32
 // CHECK: arith.minsi
+// CHECK-NOT: i64
 // CHECK-NOT: arith.addf
 func.func @add(%a: tensor<2x3x!qh>, %b: tensor<1x3x!qq>) -> tensor<2x3x!q1> {
   %r = qlow.add %a, %b {clamp_min = 0.0 : f32} : (tensor<2x3x!qh>, tensor<1x3x!qq>) -> tensor<2x3x!q1>
@@ -579,8 +567,8 @@ func.func @float_pools(%x: tensor<1x4x4x2xf32>) -> (tensor<1x4x4x2xf32>, tensor<
 // CHECK-DAG: arith.constant dense<[15, 3]> : tensor<2xi8>
 // CHECK: linalg.generic {{.*}} ins(%[[X]] : tensor<2xi4>)
 // CHECK: arith.extsi %{{.*}} : i4 to i8
-// CHECK: arith.constant -8 : i64
-// CHECK: arith.constant 7 : i64
+// CHECK: arith.constant -8 : i32
+// CHECK: arith.constant 7 : i32
 // CHECK: arith.trunci %{{.*}} : i8 to i4
 func.func @narrow_storage(%x: tensor<2xi4>) -> (tensor<2x!q4>, tensor<2x!u4>, tensor<2xi4>) {
   %c = qlow.const dense<[-8, 7]> : tensor<2xi4> -> tensor<2x!q4>

@@ -999,8 +999,10 @@ FailureOr<RtValue> Evaluator::evalBinary(Operation *op, Value lhs, Value rhs,
     if (pa->bits > 10 || pb->bits > 10)
       return op->emitError() << "quantized add supports storage of at most 10 "
                                 "bits (spec section 7)";
-    std::optional<ref::AddParams> params =
-        ref::computeAddParams(pa->scale(), pb->scale(), po->scale());
+    std::optional<ref::AddParams> params = ref::computeAddParams(
+        pa->scale(), pb->scale(), po->scale(),
+        ref::maxCenteredMagnitude(za, pa->qmin, pa->qmax),
+        ref::maxCenteredMagnitude(zb, pb->qmin, pb->qmax));
     if (!params)
       return op->emitError()
              << "invalid add multipliers for scales " << pa->scale() << ", "

@@ -493,18 +493,34 @@ TEST(FoldBias, Overflow) {
 // Add / mul
 //===----------------------------------------------------------------------===//
 
+TEST(QuantizedAdd, MaxCenteredMagnitude) {
+  EXPECT_EQ(maxCenteredMagnitude(0, kI8Min, kI8Max), 128);
+  EXPECT_EQ(maxCenteredMagnitude(-41, kI8Min, kI8Max), 168);
+  EXPECT_EQ(maxCenteredMagnitude(0, kU8Min, kU8Max), 255);
+  EXPECT_EQ(maxCenteredMagnitude(128, kU8Min, kU8Max), 128);
+  EXPECT_EQ(maxCenteredMagnitude(0, -127, 127), 127);
+}
+
 TEST(QuantizedAdd, ParamsByHand) {
-  auto p = computeAddParams(0.5, 0.25, 1.0);
-  ASSERT_TRUE(p);
-  EXPECT_EQ(p->leftShift, 20);
-  EXPECT_EQ(p->a, fp(kTwo30, 31));   // 0.5 / 1.0
-  EXPECT_EQ(p->b, fp(kTwo30, 32));   // 0.25 / 1.0
-  EXPECT_EQ(p->out, fp(kTwo30, 50)); // 1.0 / (2^20 * 1.0)
+  // 0.5 and 0.25 over i8 (|a - za| <= 128): (2^(s-1) + 2^(s-2)) * 128 < 2^30
+  // holds up to s = 23.
+  EXPECT_EQ(*computeAddParams(0.5, 0.25, 1.0, 128, 128),
+            (AddParams{1 << 22, 1 << 21, 23}));
+  // u8 with zero point 0 (|a - za| <= 255) costs one bit.
+  EXPECT_EQ(*computeAddParams(0.5, 0.25, 1.0, 255, 255),
+            (AddParams{1 << 21, 1 << 20, 22}));
+  // Equal scales: 2^s * 256 < 2^30 up to s = 21.
+  EXPECT_EQ(*computeAddParams(0.1, 0.1, 0.1, 128, 128),
+            (AddParams{1 << 21, 1 << 21, 21}));
+  // Ratios 1/3 and 2/3: multipliers rounded half up, 2^22 / 3 = 1398101.33
+  // and 2^23 / 3 = 2796202.67; (1398101 + 2796203) * 128 < 2^30.
+  EXPECT_EQ(*computeAddParams(1.0, 2.0, 3.0, 128, 128),
+            (AddParams{1398101, 2796203, 22}));
 }
 
 TEST(QuantizedAdd, ByHand) {
   // sa = 0.5, sb = 0.25, so = 1.0, zero points 0.
-  const AddParams p = *computeAddParams(0.5, 0.25, 1.0);
+  const AddParams p = *computeAddParams(0.5, 0.25, 1.0, 128, 128);
   // 1.5 + 0.5 = 2.
   EXPECT_EQ(quantizedAdd(3, 0, 2, 0, p, 0, kI8Min, kI8Max), 2);
   // 1.5 + 0.25 = 1.75 -> 2.
@@ -521,22 +537,50 @@ TEST(QuantizedAdd, ByHand) {
   // Saturation: 63.5 + 31.75 = 95.25 -> 95 + 100 -> 127; and the low end.
   EXPECT_EQ(quantizedAdd(127, 0, 127, 0, p, 100, kI8Min, kI8Max), 127);
   EXPECT_EQ(quantizedAdd(-128, 0, -128, 0, p, -100, kI8Min, kI8Max), -128);
-  EXPECT_EQ(quantizedAdd(255, 0, 255, 0, p, 0, kU8Min, kU8Max), 191);
+  const AddParams u = *computeAddParams(0.5, 0.25, 1.0, 255, 255);
+  EXPECT_EQ(quantizedAdd(255, 0, 255, 0, u, 0, kU8Min, kU8Max), 191);
   EXPECT_EQ(quantizedAdd(0, 128, 0, 128, p, 0, kU8Min, kU8Max), 0);
 }
 
 TEST(QuantizedAdd, SameScales) {
   // Equal scales and zero points: plain integer addition, saturated.
-  const AddParams p = *computeAddParams(0.1, 0.1, 0.1);
-  for (int32_t a = -128; a <= 127; a += 5)
-    for (int32_t b = -128; b <= 127; b += 7)
-      EXPECT_EQ(quantizedAdd(a, 0, b, 0, p, 0, kI8Min, kI8Max),
+  const AddParams p = *computeAddParams(0.1, 0.1, 0.1, 128, 128);
+  for (int32_t a = -128; a <= 127; ++a)
+    for (int32_t b = -128; b <= 127; ++b)
+      ASSERT_EQ(quantizedAdd(a, 0, b, 0, p, 0, kI8Min, kI8Max),
                 std::clamp(a + b, kI8Min, kI8Max));
+}
+
+TEST(QuantizedAdd, OneRoundingOfTheRealSum) {
+  // Every pair of i8 operands: the result is the real sum rounded once, half
+  // up, wherever the real value is not within the multipliers' error
+  // (< 2^-12 of a step here) of a tie.
+  const double sa = 0.0173, sb = 0.0411, so = 0.05;
+  const int32_t za = -41, zb = 7, zo = 3;
+  const AddParams p = *computeAddParams(
+      sa, sb, so, maxCenteredMagnitude(za, kI8Min, kI8Max),
+      maxCenteredMagnitude(zb, kI8Min, kI8Max));
+  int64_t checked = 0;
+  for (int32_t a = kI8Min; a <= kI8Max; ++a)
+    for (int32_t b = kI8Min; b <= kI8Max; ++b) {
+      double real = ((a - za) * sa + (b - zb) * sb) / so;
+      double frac = real - std::floor(real);
+      if (std::abs(frac - 0.5) < 1.0 / 4096)
+        continue;
+      ++checked;
+      int64_t want = std::clamp<int64_t>(
+          static_cast<int64_t>(std::floor(real + 0.5)) + zo, kI8Min, kI8Max);
+      ASSERT_EQ(quantizedAdd(a, za, b, zb, p, zo, kI8Min, kI8Max), want)
+          << a << " " << b;
+    }
+  EXPECT_GT(checked, 65000);
 }
 
 TEST(QuantizedAdd, CloseToRealResult) {
   const double sa = 0.0173, sb = 0.0411, so = 0.05;
-  const AddParams p = *computeAddParams(sa, sb, so);
+  const AddParams p = *computeAddParams(
+      sa, sb, so, maxCenteredMagnitude(120, kU8Min, kU8Max),
+      maxCenteredMagnitude(131, kU8Min, kU8Max));
   for (int32_t a = 0; a <= 255; a += 3)
     for (int32_t b = 0; b <= 255; b += 5) {
       double real = ((a - 120) * sa + (b - 131) * sb) / so + 128;
@@ -546,11 +590,23 @@ TEST(QuantizedAdd, CloseToRealResult) {
     }
 }
 
+TEST(QuantizedAdd, ExtremeOperandsStayInI32) {
+  // The largest centered operands of 10-bit storage with both ratios at 1:
+  // the sum and its rounding term stay inside i32.
+  const AddParams p = *computeAddParams(1.0, 1.0, 1.0, 1024, 1024);
+  EXPECT_EQ(p.shift, 18);
+  EXPECT_EQ(quantizedAdd(511, -512, 511, -512, p, 0, -5000, 5000), 2046);
+  EXPECT_EQ(quantizedAdd(-512, 512, -512, 512, p, 0, -5000, 5000), -2048);
+}
+
 TEST(QuantizedAdd, InvalidScales) {
-  EXPECT_FALSE(computeAddParams(0.0, 0.5, 1.0));
-  EXPECT_FALSE(computeAddParams(0.5, -0.5, 1.0));
-  EXPECT_FALSE(computeAddParams(0.5, 0.5, 0.0));
-  EXPECT_FALSE(computeAddParams(0.5, 0.5, std::nan("")));
+  EXPECT_FALSE(computeAddParams(0.0, 0.5, 1.0, 128, 128));
+  EXPECT_FALSE(computeAddParams(0.5, -0.5, 1.0, 128, 128));
+  EXPECT_FALSE(computeAddParams(0.5, 0.5, 0.0, 128, 128));
+  EXPECT_FALSE(computeAddParams(0.5, 0.5, std::nan(""), 128, 128));
+  // A ratio of 10^7 overflows i32 even at shift 0: 10^7 * 128 >= 2^30.
+  EXPECT_FALSE(computeAddParams(1e7, 1.0, 1.0, 128, 128));
+  EXPECT_TRUE(computeAddParams(1e6, 1.0, 1.0, 128, 128));
 }
 
 TEST(QuantizedMul, ByHand) {

@@ -346,7 +346,7 @@ TEST(Broadcast, Shapes) {
 
 TEST(Add, ByHandWithBroadcast) {
   // sa = 0.5, sb = 0.25, so = 1 (see QuantizedAdd.ByHand).
-  const AddParams p = *computeAddParams(0.5, 0.25, 1.0);
+  const AddParams p = *computeAddParams(0.5, 0.25, 1.0, 128, 128);
   Tensor a({2, 1}, {3, -3});
   Tensor b({1, 3}, {2, 1, -4});
   Tensor out = add(a, 0, b, 0, p, outputI8());

@@ -127,23 +127,38 @@ std::optional<int32_t> foldBias(int32_t biasQ, int64_t weightSum, int64_t k,
 // Elementwise add and mul (sections 7 and 8)
 //===----------------------------------------------------------------------===//
 
+/// A quantized add's two multipliers with their common shift (section 7):
+/// a + b is ((a - za) * a + (b - zb) * b + round) >> shift in i32.
 struct AddParams {
-  FixedPointMultiplier a;
-  FixedPointMultiplier b;
-  FixedPointMultiplier out;
-  int32_t leftShift;
+  int32_t a;
+  int32_t b;
+  int32_t shift;
 };
 
-/// The headroom shift applied to both add operands before rescaling.
-constexpr int32_t kAddLeftShift = 20;
+inline bool operator==(const AddParams &x, const AddParams &y) {
+  return x.a == y.a && x.b == y.b && x.shift == y.shift;
+}
+
+/// An add's centered sum stays below 2^30 in magnitude and its shift at
+/// most 30, so sum + 2^(shift-1) fits i32.
+constexpr int64_t kAddSumLimit = int64_t(1) << 30;
+constexpr int32_t kAddMaxShift = 30;
+
+/// Largest |q - zeroPoint| over the storage range [qmin, qmax].
+int64_t maxCenteredMagnitude(int64_t zeroPoint, int64_t qmin, int64_t qmax);
 
 /// Multipliers of a quantized add with input scales `sa`, `sb` and output
-/// scale `so`. Returns std::nullopt if any multiplier is invalid (non-finite,
-/// non-positive or too large scales).
-std::optional<AddParams> computeAddParams(double sa, double sb, double so);
+/// scale `so`, whose centered inputs |a - za| and |b - zb| are at most
+/// `maxA` and `maxB` (maxCenteredMagnitude, at most 2^10). Returns
+/// std::nullopt for non-finite or non-positive scales, or ratios so large
+/// that even shift 0 overflows i32.
+std::optional<AddParams> computeAddParams(double sa, double sb, double so,
+                                          int64_t maxA, int64_t maxB);
 
-/// Quantized a + b. Requires |a - za| and |b - zb| < 2^(31 - leftShift), i.e.
-/// storage types of at most 10 bits with leftShift 20.
+/// Quantized a + b with one rounding (half up):
+/// clamp(((a - za) * params.a + (b - zb) * params.b + 2^(shift-1)) >> shift
+///       + zo, qmin, qmax).
+/// Requires |a - za| <= maxA and |b - zb| <= maxB of computeAddParams.
 int32_t quantizedAdd(int32_t a, int32_t za, int32_t b, int32_t zb,
                      const AddParams &params, int32_t zo, int32_t qmin,
                      int32_t qmax);

@@ -353,6 +353,40 @@ Value rewriteRescale(linalg::GenericOp op, arith::ShRSIOp shr,
   return arith::SelectOp::create(b, loc, is32, at32, above);
 }
 
+/// A fused consumer extends the producer's stored narrow value back:
+/// ext(trunc(v)) is v itself when v's bounds fit the narrow type (the
+/// requantize clamp guarantees it), which saves a pack to bytes and an
+/// unpack per vector. Rewrites those extensions of `trunc` to use the i32
+/// value `v` with bounds `vb`.
+void foldExtensionsOfTruncation(OpBuilder &b, arith::TruncIOp trunc, Value v,
+                                Bounds vb) {
+  unsigned width = trunc.getType().getIntOrFloatBitWidth();
+  int64_t signedLo = -(int64_t(1) << (width - 1));
+  int64_t signedHi = (int64_t(1) << (width - 1)) - 1;
+  int64_t unsignedHi = (int64_t(1) << width) - 1;
+  for (Operation *user : llvm::make_early_inc_range(trunc->getUsers())) {
+    bool exact;
+    if (isa<arith::ExtSIOp>(user))
+      exact = vb.lo >= signedLo && vb.hi <= signedHi;
+    else if (isa<arith::ExtUIOp>(user))
+      exact = vb.lo >= 0 && vb.hi <= unsignedHi;
+    else
+      continue;
+    Type type = user->getResult(0).getType();
+    unsigned to = type.getIntOrFloatBitWidth();
+    if (!exact || to > 64)
+      continue;
+    b.setInsertionPoint(user);
+    Value same = v;
+    if (to > 32)
+      same = arith::ExtSIOp::create(b, user->getLoc(), type, v);
+    else if (to < 32)
+      same = arith::TruncIOp::create(b, user->getLoc(), type, v);
+    // Left dead for the canonicalizer: the caller is iterating the body.
+    user->getResult(0).replaceAllUsesWith(same);
+  }
+}
+
 /// Re-creates the i64 users of narrowed values in i32 while the bounds
 /// allow (zero point, clamps) and folds the final truncation.
 void narrowUsers(OpBuilder &b, llvm::DenseMap<Value, std::pair<Value, Bounds>> &narrowed,
@@ -380,8 +414,11 @@ void narrowUsers(OpBuilder &b, llvm::DenseMap<Value, std::pair<Value, Bounds>> &
         continue;
       b.setInsertionPoint(trunc);
       Value v = it->second.first;
-      if (trunc.getType().getIntOrFloatBitWidth() < 32)
+      unsigned width = trunc.getType().getIntOrFloatBitWidth();
+      if (width < 32) {
+        foldExtensionsOfTruncation(b, trunc, v, it->second.second);
         v = arith::TruncIOp::create(b, trunc.getLoc(), trunc.getType(), v);
+      }
       trunc.getResult().replaceAllUsesWith(v);
       continue;
     }
