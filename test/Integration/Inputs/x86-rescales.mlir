@@ -55,3 +55,17 @@ func.func @pow2_wide(%x: tensor<256xi32>) -> tensor<256xi32> {
   %r = qlow.rescale %x {multiplier = array<i32: 1048576>, shift = array<i32: 40>, output_zp = 0 : si32, min = -2147483648 : si32, max = 2147483647 : si32} : tensor<256xi32> -> tensor<256xi32>
   return %r : tensor<256xi32>
 }
+
+// A requantized value read again by a fused add: the add takes the clamped
+// i32 value itself, not its i8 truncation extended back.
+!qa = !quant.uniform<i8:f32, 0.05:-41>
+!qb = !quant.uniform<i8:f32, 0.02:3>
+!qo = !quant.uniform<i8:f32, 0.06:-106>
+func.func @rescale_into_add(%x: tensor<256xi32>) -> tensor<256xi8> {
+  %r = qlow.rescale %x {multiplier = array<i32: 1234567890>, shift = array<i32: 40>, output_zp = -41 : si32, min = -128 : si32, max = 127 : si32} : tensor<256xi32> -> tensor<256xi8>
+  %q = quant.scast %r : tensor<256xi8> to tensor<256x!qa>
+  %c = qlow.const dense<17> : tensor<256xi8> -> tensor<256x!qb>
+  %s = qlow.add %q, %c : (tensor<256x!qa>, tensor<256x!qb>) -> tensor<256x!qo>
+  %o = quant.scast %s : tensor<256x!qo> to tensor<256xi8>
+  return %o : tensor<256xi8>
+}
