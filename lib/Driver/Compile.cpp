@@ -164,12 +164,22 @@ calibrateModel(ModuleOp imported, StringRef function,
   if (!tm)
     return tm.takeError();
   // The transformer must outlive create(), which holds only a reference.
-  auto transformer = makeOptimizingTransformer(target.optLevel, 0, tm->get());
+  // It links in the allocator the lowered model calls, as native code gets.
+  auto optimize = makeOptimizingTransformer(target.optLevel, 0, tm->get());
+  std::function<llvm::Error(llvm::Module *)> transformer =
+      [&](llvm::Module *m) -> llvm::Error {
+    if (llvm::Error e = linkModelAllocator(*m))
+      return e;
+    return optimize(m);
+  };
   ExecutionEngineOptions engineOptions;
   engineOptions.transformer = transformer;
   auto engine = ExecutionEngine::create(*module, engineOptions);
   if (!engine)
     return engine.takeError();
+  // Runs the allocator's constructors now and its destructor (which frees
+  // this thread's cached blocks) with the engine.
+  (*engine)->initialize();
   auto entry = (*engine)->lookup("qlow_run_calibration");
   if (!entry)
     return entry.takeError();

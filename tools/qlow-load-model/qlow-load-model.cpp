@@ -12,7 +12,12 @@
 //  * with --info prints the descriptor;
 //  * with --bench=N runs each given library N times on the same inputs and
 //    prints median and minimum latencies (several libraries are measured
-//    interleaved, in the same process, and compared with the first).
+//    interleaved, in the same process, and compared with the first);
+//  * with --concurrent-threads=T runs the model from T threads at once,
+//    --concurrent-runs times each with its own output buffers, and checks
+//    that every run wrote the bytes of a single-threaded run (runtime.h
+//    promises that concurrent calls are safe; the temporaries' per-thread
+//    cache is what this exercises).
 //
 //===----------------------------------------------------------------------===//
 #include "qlow/Support/TestData.h"
@@ -26,9 +31,11 @@
 #include <dlfcn.h>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cstring>
 #include <string>
+#include <thread>
 #include <vector>
 
 namespace cl = llvm::cl;
@@ -63,6 +70,15 @@ cl::opt<unsigned> bench("bench",
                         cl::init(0));
 cl::opt<unsigned> warmup("warmup", cl::desc("untimed runs before measuring"),
                          cl::init(100));
+
+cl::opt<unsigned> threads("concurrent-threads",
+                          cl::desc("run from this many threads at once and "
+                                   "compare every run with a "
+                                   "single-threaded one"),
+                          cl::init(0));
+cl::opt<unsigned> repeat("concurrent-runs",
+                         cl::desc("runs per thread with --concurrent-threads"),
+                         cl::init(4));
 
 struct Model {
   std::string path;
@@ -360,6 +376,42 @@ bool benchmark(std::vector<Model> &models) {
 
 } // namespace
 
+/// --concurrent-threads: every thread runs the model --concurrent-runs
+/// times into its own output buffers; each run must reproduce `m.outputs`
+/// (a single-threaded run) byte for byte.
+bool runConcurrently(Model &m) {
+  std::atomic<unsigned> mismatches{0}, failures{0};
+  std::vector<std::thread> pool;
+  for (unsigned t = 0; t < threads; ++t)
+    pool.emplace_back([&] {
+      std::vector<std::vector<unsigned char>> outs = m.outputs;
+      std::vector<void *> outPtrs;
+      for (auto &b : outs)
+        outPtrs.push_back(b.data());
+      for (unsigned r = 0; r < repeat; ++r) {
+        for (auto &b : outs)
+          std::fill(b.begin(), b.end(), 0xA5);
+        if (m.desc->run(m.inputPtrs.empty() ? nullptr : m.inputPtrs.data(),
+                        outPtrs.empty() ? nullptr : outPtrs.data()) !=
+            QLOW_OK)
+          ++failures;
+        else if (outs != m.outputs)
+          ++mismatches;
+      }
+    });
+  for (std::thread &t : pool)
+    t.join();
+  if (failures || mismatches) {
+    fail(llvm::Twine(failures.load()) + " failed and " +
+         llvm::Twine(mismatches.load()) + " differing runs out of " +
+         llvm::Twine(threads * repeat) + " concurrent ones");
+    return false;
+  }
+  llvm::outs() << "concurrent: " << threads << " threads x " << repeat
+               << " runs, all equal to the single-threaded one\n";
+  return true;
+}
+
 int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
   cl::ParseCommandLineOptions(argc, argv,
@@ -389,6 +441,8 @@ int main(int argc, char **argv) {
     fail("run returned status " + llvm::Twine(int(status)));
     return 1;
   }
+  if (threads)
+    return runConcurrently(m) ? 0 : 1;
   printOutputs(m);
   return 0;
 }

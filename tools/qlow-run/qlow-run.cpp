@@ -33,6 +33,7 @@
 #include "llvm/Support/raw_ostream.h"
 
 #include <dlfcn.h>
+#include <sys/resource.h>
 
 #include <algorithm>
 #include <chrono>
@@ -655,7 +656,18 @@ struct OutputResult {
 struct BenchResult {
   unsigned runs = 0, warmup = 0;
   double medianUs = 0, p90Us = 0, minUs = 0, meanUs = 0;
+  /// Page faults of the process during the timed runs, per run: a model
+  /// that gets its temporaries from the kernel on every call shows here.
+  double pageFaultsPerRun = 0;
 };
+
+/// Minor and major page faults of this process so far.
+long pageFaults() {
+  struct rusage usage;
+  if (getrusage(RUSAGE_SELF, &usage) != 0)
+    return 0;
+  return usage.ru_minflt + usage.ru_majflt;
+}
 
 const char *statusName(int status) {
   switch (status) {
@@ -892,6 +904,7 @@ int runTool() {
                               "in a warmup run"))
         return fail(std::move(e));
     std::vector<double> us(benchRuns);
+    long faultsBefore = pageFaults();
     for (unsigned i = 0; i < benchRuns; ++i) {
       auto start = std::chrono::steady_clock::now();
       qlow_status status = m.run(inPtrs.data(), outPtrs.data());
@@ -901,6 +914,7 @@ int runTool() {
       us[i] = std::chrono::duration<double, std::micro>(stop - start).count();
     }
     BenchResult b;
+    b.pageFaultsPerRun = double(pageFaults() - faultsBefore) / benchRuns;
     b.runs = benchRuns;
     b.warmup = warmupRuns;
     b.meanUs = std::accumulate(us.begin(), us.end(), 0.0) / us.size();
@@ -914,7 +928,8 @@ int runTool() {
        << " warmup on sample 0: median " << formatNumber(b.medianUs, "%.3f")
        << " us, p90 " << formatNumber(b.p90Us, "%.3f") << " us, min "
        << formatNumber(b.minUs, "%.3f") << " us, mean "
-       << formatNumber(b.meanUs, "%.3f") << " us\n";
+       << formatNumber(b.meanUs, "%.3f") << " us, page faults per run "
+       << formatNumber(b.pageFaultsPerRun, "%.1f") << "\n";
   }
 
   // Files: outputs and JSON all written to temporaries, then renamed.
@@ -988,7 +1003,9 @@ int runTool() {
                                    {"median_us", bench->medianUs},
                                    {"p90_us", bench->p90Us},
                                    {"min_us", bench->minUs},
-                                   {"mean_us", bench->meanUs}};
+                                   {"mean_us", bench->meanUs},
+                                   {"page_faults_per_run",
+                                    bench->pageFaultsPerRun}};
     if (haveThresholds) {
       json::Object t;
       if (minSqnr.getNumOccurrences())

@@ -8,10 +8,12 @@
 #include "mlir/Target/LLVMIR/Export.h"
 
 #include "llvm/ADT/StringExtras.h"
+#include "llvm/AsmParser/Parser.h"
 #include "llvm/IR/LLVMContext.h"
 #include "llvm/IR/LegacyPassManager.h"
 #include "llvm/IR/Module.h"
 #include "llvm/IR/Verifier.h"
+#include "llvm/Linker/Linker.h"
 #include "llvm/MC/MCSubtargetInfo.h"
 #include "llvm/MC/TargetRegistry.h"
 #include "llvm/Passes/PassBuilder.h"
@@ -19,6 +21,7 @@
 #include "llvm/Support/FileUtilities.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Program.h"
+#include "llvm/Support/SourceMgr.h"
 #include "llvm/Support/TargetSelect.h"
 #include "llvm/Target/TargetMachine.h"
 #include "llvm/Target/TargetOptions.h"
@@ -31,6 +34,14 @@ using namespace mlir;
 using namespace mlir::qlow;
 
 namespace {
+
+#include "AllocatorIR.inc"
+
+/// MLIR's generic allocation functions, which the lowering calls for
+/// memref.alloc/dealloc and runtime/lib/alloc.c defines.
+constexpr const char *kAllocatorFunctions[] = {
+    "_mlir_memref_to_llvm_alloc", "_mlir_memref_to_llvm_aligned_alloc",
+    "_mlir_memref_to_llvm_free"};
 
 void initializeX86Target() {
   static std::once_flag once;
@@ -101,6 +112,40 @@ void configureModule(llvm::Module &module, llvm::TargetMachine &tm) {
 }
 
 } // namespace
+
+// The allocator comes as LLVM IR and gets internal linkage: every model
+// carries its own copy, and two models in one process never share (or
+// clash over) its per-thread cache.
+llvm::Error mlir::qlow::linkModelAllocator(llvm::Module &module) {
+  if (llvm::none_of(kAllocatorFunctions, [&](const char *name) {
+        return module.getFunction(name) != nullptr;
+      }))
+    return llvm::Error::success();
+  llvm::SMDiagnostic diagnostic;
+  std::unique_ptr<llvm::Module> allocator = llvm::parseAssemblyString(
+      kAllocatorIR, diagnostic, module.getContext());
+  if (!allocator)
+    return makeError("x86 backend: the embedded allocator IR does not "
+                     "parse: " +
+                     diagnostic.getMessage());
+  // The model's target decides code generation (configureModule), not the
+  // flags alloc.c was compiled with.
+  allocator->setDataLayout(module.getDataLayout());
+  allocator->setTargetTriple(module.getTargetTriple());
+  if (llvm::NamedMDNode *flags = allocator->getModuleFlagsMetadata())
+    allocator->eraseNamedMetadata(flags);
+  for (llvm::Function &f : *allocator)
+    for (const char *attr : {"target-cpu", "target-features", "tune-cpu"})
+      f.removeFnAttr(attr);
+  if (llvm::Linker::linkModules(module, std::move(allocator)))
+    return makeError("x86 backend: linking the allocator into the model "
+                     "failed");
+  for (const char *name : kAllocatorFunctions)
+    if (llvm::Function *f = module.getFunction(name))
+      if (!f->isDeclaration())
+        f->setLinkage(llvm::GlobalValue::InternalLinkage);
+  return llvm::Error::success();
+}
 
 std::string mlir::qlow::resolveCPU(const X86TargetOptions &options) {
   if (options.cpu == "native")
@@ -180,6 +225,8 @@ mlir::qlow::translateAndOptimize(ModuleOp module,
     return makeError("x86 backend: translation to LLVM IR failed (the "
                      "module must be entirely in the LLVM dialect; see the "
                      "diagnostics above)");
+  if (llvm::Error e = linkModelAllocator(*llvmModule))
+    return std::move(e);
   configureModule(*llvmModule, **tm);
 
   llvm::LoopAnalysisManager lam;

@@ -71,7 +71,12 @@ void addLowerToLLVM(OpPassManager &pm, bool optimize, StringRef isa) {
   vectorToLLVM.vectorTransposeLowering =
       vector::VectorTransposeLowering::Shuffle1D;
   pm.addPass(createConvertVectorToLLVMPass(vectorToLLVM));
-  pm.addPass(createFinalizeMemRefToLLVMConversionPass());
+  // Temporaries go through MLIR's generic allocation functions, which the
+  // code generator links in (runtime/lib/alloc.c: a per-thread cache, so a
+  // model does not page-fault its temporaries in on every call).
+  FinalizeMemRefToLLVMConversionPassOptions memrefToLLVM;
+  memrefToLLVM.useGenericFunctions = true;
+  pm.addPass(createFinalizeMemRefToLLVMConversionPass(memrefToLLVM));
   pm.addPass(createArithToLLVMConversionPass());
   pm.addPass(createConvertIndexToLLVMPass());
   pm.addPass(createConvertControlFlowToLLVMPass());

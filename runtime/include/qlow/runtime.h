@@ -9,9 +9,11 @@
  * only; outputs are written completely. Buffers are dense, row-major, with
  * the element type and shape the descriptor gives; they must not overlap.
  *
- * Threads: `run` keeps no state between calls (temporaries are allocated
- * and freed inside each call), so a model may run concurrently from several
- * threads, each with its own buffers. The descriptor is immutable.
+ * Threads: a model may run concurrently from several threads, each with
+ * its own buffers. The descriptor is immutable. Temporaries are allocated
+ * inside each call; those of 64 KiB or more that a call frees are kept in
+ * a cache of the calling thread for its next calls, and freed when the
+ * thread exits (or, for the unloading thread, when the model is unloaded).
  *
  *===----------------------------------------------------------------------===*/
 #ifndef QLOW_RUNTIME_H

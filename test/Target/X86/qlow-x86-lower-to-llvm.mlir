@@ -6,16 +6,19 @@
 // entry point and descriptor are there. Nothing but LLVM dialect remains.
 // Optimized, the squares are fused into the reduction (a loop over the
 // reduced dimension accumulating 4-lane vectors, no
-// temporary); as plain loops they are a temporary buffer, freed.
+// temporary); as plain loops they are a temporary buffer, allocated and
+// freed through MLIR's generic functions (the per-thread cache
+// runtime/lib/alloc.c that code generation links in).
 // CHECK-NOT: func.func
 // CHECK-NOT: memref.
 // CHECK-LABEL: llvm.func internal @net(
 // CHECK-SAME: qlow.interface
-// LOOPS: llvm.call @malloc
-// LOOPS: llvm.call @free
-// OPT-NOT: llvm.call @malloc
+// LOOPS: llvm.call @_mlir_memref_to_llvm_alloc
+// LOOPS: llvm.call @_mlir_memref_to_llvm_free
+// OPT-NOT: llvm.call @_mlir_memref_to_llvm_alloc
 // OPT: llvm.fmul %{{.*}} : vector<4xf32>
-// OPT-NOT: llvm.call @malloc
+// OPT-NOT: llvm.call @_mlir_memref_to_llvm_alloc
+// CHECK-NOT: llvm.call @malloc
 // CHECK-LABEL: llvm.func @qlow_run_tiny(
 // CHECK: llvm.call @net(
 // CHECK: llvm.mlir.global external constant @qlow_model_tiny()

@@ -116,11 +116,17 @@ createX86TargetMachine(const X86TargetOptions &options);
 void registerX86Translations(DialectRegistry &registry);
 
 /// Translates the LLVM-dialect `module` to LLVM IR with the target's triple
-/// and data layout and runs LLVM's optimization pipeline at
+/// and data layout, links in the allocator (linkModelAllocator) and runs LLVM's optimization pipeline at
 /// `options.optLevel` for the target CPU.
 llvm::Expected<std::unique_ptr<llvm::Module>>
 translateAndOptimize(ModuleOp module, llvm::LLVMContext &llvmContext,
                      const X86TargetOptions &options);
+
+/// Links the allocator of the model's temporaries (runtime/lib/alloc.c: a
+/// per-thread cache of freed blocks) into `module` if the module allocates,
+/// with internal linkage. translateAndOptimize does it; a JIT that builds
+/// its own LLVM module calls it before optimizing.
+llvm::Error linkModelAllocator(llvm::Module &module);
 
 /// Code generation with an in-process TargetMachine: an ELF object, or
 /// assembly when `assembly`.
