@@ -80,7 +80,8 @@ static size_t roundUp(size_t n, size_t to) { return (n + to - 1) / to * to; }
 /* A new block of `size` bytes aligned to `alignment` (a power of two). */
 static void *newBlock(size_t alignment, size_t size, int cacheable) {
   size_t pad = alignment > kHeader ? alignment : kHeader;
-  size_t capacity = roundUp(size ? size : 1, kHeader);
+  /* aligned_alloc wants a multiple of the alignment. */
+  size_t capacity = roundUp(size ? size : 1, pad);
   char *base = (char *)aligned_alloc(pad, pad + capacity);
   if (!base)
     return NULL;
