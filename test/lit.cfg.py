@@ -43,5 +43,7 @@ try:
         config.available_features.add("host-avx2")
     if "avx_vnni" in flags:
         config.available_features.add("host-avxvnni")
+    if {"avx512f", "avx512vl", "avx512bw"} <= flags:
+        config.available_features.add("host-avx512")
 except OSError:
     pass

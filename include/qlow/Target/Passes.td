@@ -114,7 +114,7 @@ def QlowX86Vectorize : Pass<"qlow-x86-vectorize", "func::FuncOp"> {
     5. Every remaining linalg op is tiled to vector-sized tiles: the
        innermost output dimension gives the lanes (up to two vectors of the
        widest type the op computes in), the one before it a register block
-       (a convolution's output columns, up to 8 accumulator vectors); window
+       (a convolution's output columns, up to `accumulators` vectors); window
        dimensions, and every reduction dimension but the innermost one of a
        contraction, become loops.
     6. Unit dimensions are dropped and every linalg op is vectorized
@@ -132,6 +132,9 @@ def QlowX86Vectorize : Pass<"qlow-x86-vectorize", "func::FuncOp"> {
     Option<"vectorISA", "isa", "std::string", "\"generic\"",
            "integer dot products: generic | avx2 (vpmaddubsw) | avxvnni "
            "(vpdpbusd)">,
+    Option<"accumulators", "accumulators", "unsigned", "8",
+           "accumulator vectors of a reduction's register block (half the "
+           "vector registers: 8 of AVX2's 16, 16 of AVX-512's 32)">,
   ];
   let dependentDialects = ["::mlir::affine::AffineDialect",
                            "::mlir::LLVM::LLVMDialect",

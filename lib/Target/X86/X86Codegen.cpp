@@ -153,18 +153,27 @@ std::string mlir::qlow::resolveCPU(const X86TargetOptions &options) {
   return options.cpu;
 }
 
-std::string mlir::qlow::selectX86VectorISA(const X86TargetOptions &options) {
+/// The subtarget `options` describe, or null for an unknown CPU.
+static std::unique_ptr<llvm::MCSubtargetInfo>
+createSubtargetInfo(const X86TargetOptions &options) {
   initializeX86Target();
   llvm::Triple triple(llvm::Triple::normalize(options.triple));
   std::string error;
   const llvm::Target *target =
       llvm::TargetRegistry::lookupTarget(triple, error);
   if (!target)
-    return "generic";
+    return nullptr;
   std::string cpu = resolveCPU(options);
   std::unique_ptr<llvm::MCSubtargetInfo> sti(
       target->createMCSubtargetInfo(triple, cpu, resolveFeatures(options)));
   if (!sti || !sti->isCPUStringValid(cpu))
+    return nullptr;
+  return sti;
+}
+
+std::string mlir::qlow::selectX86VectorISA(const X86TargetOptions &options) {
+  std::unique_ptr<llvm::MCSubtargetInfo> sti = createSubtargetInfo(options);
+  if (!sti)
     return "generic";
   if (sti->checkFeatures("+avx2") &&
       (sti->checkFeatures("+avxvnni") ||
@@ -173,6 +182,11 @@ std::string mlir::qlow::selectX86VectorISA(const X86TargetOptions &options) {
   if (sti->checkFeatures("+avx2"))
     return "avx2";
   return "generic";
+}
+
+unsigned mlir::qlow::countX86VectorRegisters(const X86TargetOptions &options) {
+  std::unique_ptr<llvm::MCSubtargetInfo> sti = createSubtargetInfo(options);
+  return sti && sti->checkFeatures("+avx512f") ? 32 : 16;
 }
 
 llvm::Expected<std::unique_ptr<llvm::TargetMachine>>

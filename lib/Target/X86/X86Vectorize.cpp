@@ -597,6 +597,11 @@ struct QlowX86VectorizePass
       return signalPassFailure();
     }
     tileOptions.vectorBits = vectorBits;
+    if (accumulators < 1) {
+      fn.emitError() << "qlow-x86-vectorize: accumulators must be at least 1";
+      return signalPassFailure();
+    }
+    tileOptions.maxAccumulatorVectors = accumulators;
     if (failed(normalize(fn)) || failed(fuseEpilogues(fn)) ||
         failed(tileToVectorSizes(fn)))
       return signalPassFailure();

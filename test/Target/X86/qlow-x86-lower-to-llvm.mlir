@@ -1,5 +1,11 @@
 // RUN: qlow-opt %s --qlow-x86-lower-to-llvm="func=net model=tiny" | FileCheck %s --check-prefixes=CHECK,OPT
 // RUN: qlow-opt %s --qlow-x86-lower-to-llvm="func=net model=tiny optimize=false" | FileCheck %s --check-prefixes=CHECK,LOOPS
+// Register blocks hold half the vector registers in accumulators: 8 of
+// AVX2's 16, 16 of AVX-512's 32.
+// RUN: qlow-opt %s --qlow-x86-lower-to-llvm="func=net cpu=haswell" --dump-pass-pipeline -o /dev/null 2>&1 | FileCheck %s --check-prefix=REGS16
+// RUN: qlow-opt %s --qlow-x86-lower-to-llvm="func=net cpu=skylake-avx512" --dump-pass-pipeline -o /dev/null 2>&1 | FileCheck %s --check-prefix=REGS32
+// REGS16: qlow-x86-vectorize{accumulators=8 isa=avx2
+// REGS32: qlow-x86-vectorize{accumulators=16 isa=avx2
 
 // Tensors in, the LLVM dialect out: the model function takes its result as an
 // out-parameter descriptor, is internal, frees its temporaries, and the

@@ -1,5 +1,6 @@
 // RUN: qlow-opt %s -split-input-file --qlow-x86-vectorize | FileCheck %s
 // RUN: qlow-opt %s -split-input-file --qlow-x86-vectorize=isa=avx2 | FileCheck %s --check-prefix=AVX2
+// RUN: qlow-opt %s -split-input-file --qlow-x86-vectorize=accumulators=16 | FileCheck %s --check-prefix=ACC16
 
 // A convolution and its element-wise epilogue: one loop over output rows,
 // the epilogue fused in; inside, the window loops carry the 8x8 accumulator
@@ -92,6 +93,10 @@ func.func @conv_padded(%x: tensor<8x8x3xi8>, %bias: tensor<8x8x8xi32>) -> tensor
 // CHECK: scf.for %{{.*}} = %c0 to %c64 step %c8 iter_args({{.*}}) -> (tensor<7x7x64xf32>)
 // CHECK: scf.for %{{.*}} = %c0 to %c7 step %c1 iter_args({{.*}}) -> (tensor<7x7x64xf32>)
 // CHECK: vector.contract {{.*}} : vector<7x32xf32>, vector<32x8xf32> into vector<7x8xf32>
+// With 16 accumulators (AVX-512's 32 registers) the 7-pixel block takes two
+// vectors of channels: 14 accumulators.
+// ACC16-LABEL: func.func @conv_f32_7x7
+// ACC16: vector.contract {{.*}} : vector<7x32xf32>, vector<32x16xf32> into vector<7x16xf32>
 #in = affine_map<(oh, ow, o, kh, kw, ci) -> (oh + kh, ow + kw, ci)>
 #w = affine_map<(oh, ow, o, kh, kw, ci) -> (o, kh, kw, ci)>
 #out = affine_map<(oh, ow, o, kh, kw, ci) -> (oh, ow, o)>

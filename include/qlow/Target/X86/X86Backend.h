@@ -107,6 +107,10 @@ std::string resolveCPU(const X86TargetOptions &options);
 /// vpmaddwd) or "generic" (plain vector IR; LLVM still forms vpmaddwd).
 std::string selectX86VectorISA(const X86TargetOptions &options);
 
+/// Vector registers the kernels may use: 32 with AVX-512 (ymm0-31 as well
+/// as zmm), else 16.
+unsigned countX86VectorRegisters(const X86TargetOptions &options);
+
 /// A TargetMachine for `options` (position-independent code).
 llvm::Expected<std::unique_ptr<llvm::TargetMachine>>
 createX86TargetMachine(const X86TargetOptions &options);
