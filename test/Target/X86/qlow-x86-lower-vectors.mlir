@@ -103,3 +103,38 @@ func.func @mulhi(%x: vector<8xi32>, %m: vector<8xi32>) -> vector<8xi32> {
   %t = arith.trunci %h : vector<8xi64> to vector<8xi32>
   return %t : vector<8xi32>
 }
+
+// -----
+
+// A depthwise convolution's element-wise product of sign-extended bytes:
+// vpmaddwd per 8 lanes, the weight row zero-extended to clear the high
+// halves (x_lo * w_lo + x_hi * 0 = x * w), before its broadcast. The
+// generic ISA keeps the multiply.
+// CHECK-LABEL: func.func @narrow_product
+// AVX2: %[[W16:.*]] = arith.extsi %{{.*}} : vector<8xi8> to vector<8xi16>
+// AVX2: arith.extui %[[W16]] : vector<8xi16> to vector<8xi32>
+// AVX2-COUNT-2: llvm.call_intrinsic "llvm.x86.avx2.pmadd.wd"
+// AVX2-NOT: arith.muli
+// VNNI-COUNT-2: llvm.call_intrinsic "llvm.x86.avx2.pmadd.wd"
+// GENERIC: arith.muli %{{.*}} : vector<16xi32>
+func.func @narrow_product(%a: vector<16xi8>, %b: vector<8xi8>, %acc: vector<16xi32>) -> vector<16xi32> {
+  %x = arith.extsi %a : vector<16xi8> to vector<16xi32>
+  %w8 = arith.extsi %b : vector<8xi8> to vector<8xi32>
+  %w = vector.broadcast %w8 : vector<8xi32> to vector<2x8xi32>
+  %wf = vector.shape_cast %w : vector<2x8xi32> to vector<16xi32>
+  %p = arith.muli %x, %wf : vector<16xi32>
+  %s = arith.addi %acc, %p : vector<16xi32>
+  return %s : vector<16xi32>
+}
+
+// -----
+
+// A factor that may not fit 16 bits keeps the 32-bit multiply.
+// CHECK-LABEL: func.func @wide_product
+// CHECK-NOT: pmadd.wd
+// CHECK: arith.muli %{{.*}} : vector<8xi32>
+func.func @wide_product(%a: vector<8xi8>, %m: vector<8xi32>) -> vector<8xi32> {
+  %x = arith.extsi %a : vector<8xi8> to vector<8xi32>
+  %p = arith.muli %x, %m : vector<8xi32>
+  return %p : vector<8xi32>
+}
