@@ -12,7 +12,8 @@
 //  * with --info prints the descriptor;
 //  * with --bench=N runs each given library N times on the same inputs and
 //    prints median and minimum latencies (several libraries are measured
-//    interleaved, in the same process, and compared with the first);
+//    in the same process, interleaved or with --rounds alone in turns, and
+//    compared with the first);
 //  * with --concurrent-threads=T runs the model from T threads at once,
 //    --concurrent-runs times each with its own output buffers, and checks
 //    that every run wrote the bytes of a single-threaded run (runtime.h
@@ -70,6 +71,12 @@ cl::opt<unsigned> bench("bench",
                         cl::init(0));
 cl::opt<unsigned> warmup("warmup", cl::desc("untimed runs before measuring"),
                          cl::init(100));
+cl::opt<unsigned> rounds(
+    "rounds",
+    cl::desc("with --bench: measure each model alone, in this many blocks "
+             "per model (models in turn, each block after 20 ms of untimed "
+             "runs); 0 interleaves batches of about 200 us"),
+    cl::init(0));
 
 cl::opt<unsigned> threads("concurrent-threads",
                           cl::desc("run from this many threads at once and "
@@ -332,8 +339,14 @@ double median(std::vector<double> v) {
   return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
 }
 
-/// Interleaved measurement: each sample times a batch of runs of one model
-/// (sized so that a batch takes about 200 us), models in turn.
+/// Each sample times a batch of runs of one model (sized so that a batch
+/// takes about 200 us). By default models take turns batch by batch
+/// (interleaved: both see the same machine load). With --rounds, each
+/// model is measured alone in blocks of samples, models in turn, after
+/// 20 ms of untimed runs: the code that ran just before can change the
+/// speed of the next (an integer model interleaved with a float one ran
+/// 7% slower than alone or interleaved with itself on the development
+/// machine), and a deployed model runs alone.
 bool benchmark(std::vector<Model> &models) {
   using clock = std::chrono::steady_clock;
   std::vector<unsigned> batch(models.size(), 1);
@@ -350,17 +363,30 @@ bool benchmark(std::vector<Model> &models) {
                 100.0;
     batch[i] = std::max(1u, unsigned(200.0 / std::max(us, 1e-3)));
   }
-  for (unsigned s = 0; s < bench; ++s) {
-    for (size_t i = 0; i < models.size(); ++i) {
-      Model &m = models[i];
-      auto start = clock::now();
-      for (unsigned k = 0; k < batch[i]; ++k)
-        run(m);
-      double us =
-          std::chrono::duration<double, std::micro>(clock::now() - start)
-              .count();
-      m.samples.push_back(us / batch[i]);
-    }
+  auto sample = [&](size_t i) {
+    Model &m = models[i];
+    auto start = clock::now();
+    for (unsigned k = 0; k < batch[i]; ++k)
+      run(m);
+    double us =
+        std::chrono::duration<double, std::micro>(clock::now() - start)
+            .count();
+    m.samples.push_back(us / batch[i]);
+  };
+  if (rounds == 0) {
+    for (unsigned s = 0; s < bench; ++s)
+      for (size_t i = 0; i < models.size(); ++i)
+        sample(i);
+  } else {
+    unsigned perRound = (bench + rounds - 1) / rounds;
+    for (unsigned r = 0; r < rounds; ++r)
+      for (size_t i = 0; i < models.size(); ++i) {
+        auto settle = clock::now() + std::chrono::milliseconds(20);
+        while (clock::now() < settle)
+          run(models[i]);
+        for (unsigned s = 0; s < perRound; ++s)
+          sample(i);
+      }
   }
   double base = median(models.front().samples);
   for (const Model &m : models) {
@@ -368,7 +394,8 @@ bool benchmark(std::vector<Model> &models) {
     double min = *std::min_element(m.samples.begin(), m.samples.end());
     llvm::outs() << llvm::format("%-40s median %9.3f us  min %9.3f us  "
                                  "(%u samples x %u runs)  vs first %.3fx\n",
-                                 m.path.c_str(), med, min, unsigned(bench),
+                                 m.path.c_str(), med, min,
+                                 unsigned(m.samples.size()),
                                  batch[&m - &models.front()], med / base);
   }
   return true;
@@ -418,6 +445,10 @@ int main(int argc, char **argv) {
                               "run a qlow-compiled model (.so)\n");
   if (libraries.size() > 1 && bench == 0) {
     fail("several libraries are only accepted with --bench");
+    return 1;
+  }
+  if (rounds && bench == 0) {
+    fail("--rounds needs --bench");
     return 1;
   }
   std::vector<Model> models(libraries.size());
