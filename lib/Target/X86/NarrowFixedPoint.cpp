@@ -8,8 +8,8 @@
 // followed by the zero point, the clamp and the truncation, all in i64. On
 // x86 (AVX2) i64 lanes are slow: no 64-bit arithmetic shift, min or max.
 // When every shift s of the rescale is at least 32 (multipliers below 1:
-// convolutions, matmuls, pools and most adds), the same integers come from
-// 32-bit lanes. With p = x * m = hi * 2^32 + lo (hi = the high word of the
+// convolutions, matmuls, pools and most requantizations), the same
+// integers come from 32-bit lanes. With p = x * m = hi * 2^32 + lo (hi = the high word of the
 // 32x32 product, 0 <= lo < 2^32):
 //
 //   s >= 33:  q = (hi + 2^(s-33)) >> (s - 32)
@@ -217,10 +217,10 @@ bool isRoundingTerm(Value round, Value shift, std::optional<int64_t> constShift)
 
 /// `(x * 2^k + 2^(s-1)) >> s` with a constant multiplier 2^k <= 2^s is
 /// `(x + 2^(s-k-1)) >> (s-k)` (or x when s == k): numerator and
-/// denominator share the factor 2^k, so the floors agree. An add rescales
-/// its input with the larger scale by exactly 1/2 (multiplier 2^30), so
-/// this saves one of its three multiplies. Returns null when it does not
-/// apply or x does not fit i32.
+/// denominator share the factor 2^k, so the floors agree. Scale ratios
+/// that are powers of two (equal scales, a halved or doubled range) then
+/// need no multiply. Returns null when it does not apply or x does not fit
+/// i32.
 Value rewritePowerOfTwoRescale(linalg::GenericOp op, arith::MulIOp mul,
                                std::optional<int64_t> shift,
                                const KnownBounds &known, Bounds &out) {
