@@ -9,8 +9,8 @@
 // x86 (AVX2) i64 lanes are slow: no 64-bit arithmetic shift, min or max.
 // When every shift s of the rescale is at least 32 (multipliers below 1:
 // convolutions, matmuls, pools and most requantizations), the same
-// integers come from 32-bit lanes. With p = x * m = hi * 2^32 + lo (hi = the high word of the
-// 32x32 product, 0 <= lo < 2^32):
+// integers come from 32-bit lanes. With p = x * m = hi * 2^32 + lo (hi =
+// the high word of the 32x32 product, 0 <= lo < 2^32):
 //
 //   s >= 33:  q = (hi + 2^(s-33)) >> (s - 32)
 //   s == 32:  q = hi + (lo >> 31)          (logical shift: the rounding bit)
