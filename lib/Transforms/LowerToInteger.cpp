@@ -179,7 +179,9 @@ static FailureOr<AddLowering> getAddLowering(const Reporter &r, AddOp op) {
                   "scales " +
                   fmt(l.a.scale()) + ", " + fmt(l.b.scale()) + " -> " +
                   fmt(l.out.scale()) +
-                  ": each must be finite and in (0, 2^31)");
+                  ": each must be finite and positive, and each input/output "
+                  "ratio small enough that the rescaled operands fit i32 "
+                  "(integer spec section 7)");
   l.params = *p;
   std::tie(l.lo, l.hi) =
       getActivationBounds(op.getClampMinAttr(), op.getClampMaxAttr(), l.out);

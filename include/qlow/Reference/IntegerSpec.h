@@ -128,7 +128,7 @@ std::optional<int32_t> foldBias(int32_t biasQ, int64_t weightSum, int64_t k,
 //===----------------------------------------------------------------------===//
 
 /// A quantized add's two multipliers with their common shift (section 7):
-/// a + b is ((a - za) * a + (b - zb) * b + round) >> shift in i32.
+/// the sum is ((qa - za) * a + (qb - zb) * b + round) >> shift in i32.
 struct AddParams {
   int32_t a;
   int32_t b;

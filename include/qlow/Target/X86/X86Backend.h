@@ -120,8 +120,8 @@ createX86TargetMachine(const X86TargetOptions &options);
 void registerX86Translations(DialectRegistry &registry);
 
 /// Translates the LLVM-dialect `module` to LLVM IR with the target's triple
-/// and data layout, links in the allocator (linkModelAllocator) and runs LLVM's optimization pipeline at
-/// `options.optLevel` for the target CPU.
+/// and data layout, links in the allocator (linkModelAllocator) and runs
+/// LLVM's optimization pipeline at `options.optLevel` for the target CPU.
 llvm::Expected<std::unique_ptr<llvm::Module>>
 translateAndOptimize(ModuleOp module, llvm::LLVMContext &llvmContext,
                      const X86TargetOptions &options);
