@@ -1,7 +1,7 @@
 //===- OnnxImport.h - ONNX models into qlow ops -----------------*- C++ -*-===//
 //
-// Reads an ONNX model (opsets 13 to 17) with Debian's libonnx/protobuf, checks
-// it (onnx::checker), infers every tensor's shape
+// Reads an ONNX model (default-domain opsets 7 to 21) with Debian's
+// libonnx/protobuf, checks it (onnx::checker), infers every tensor's shape
 // (onnx::shape_inference::InferShapes) and builds one func.func of qlow ops on
 // f32 tensors: NHWC convolutions and pools with transposes only where the
 // NCHW graph needs them, weights converted to qlow's layouts at import time,
@@ -22,6 +22,10 @@
 #include "llvm/ADT/StringRef.h"
 
 #include <cstdint>
+
+namespace llvm {
+class raw_ostream;
+} // namespace llvm
 
 namespace mlir {
 class DialectRegistry;
@@ -49,6 +53,10 @@ importOnnxModelFromBuffer(llvm::StringRef buffer, llvm::StringRef sourceName,
 
 /// The dialects an imported module uses (func, arith, tosa, qlow).
 void registerOnnxImportDialects(DialectRegistry &registry);
+
+/// Prints the table of the ONNX ops the importer converts, with the op
+/// versions each converter implements (Markdown: docs/generated/OnnxOps.md).
+void printOnnxOpTable(llvm::raw_ostream &os);
 
 /// True for a path that names an ONNX model (ends in ".onnx").
 bool isOnnxModelPath(llvm::StringRef path);

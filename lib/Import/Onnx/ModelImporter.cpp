@@ -1,0 +1,354 @@
+//===- ModelImporter.cpp - an ONNX graph into one func.func ---------------===//
+//
+// The model-level steps: opsets and op versions, libonnx's checker and shape
+// inference (with stand-ins for the nodes it has no schema for), the batch
+// size, then one converter per node (Registry.cpp) and the graph outputs.
+//
+//===----------------------------------------------------------------------===//
+#include "Importer.h"
+
+#include "Qlow/IR/QlowOps.h"
+#include "Qlow/IR/QuantUtils.h"
+#include "qlow/Transforms/Utils.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Quant/IR/Quant.h"
+
+#include <onnx/checker.h>
+#include <onnx/defs/schema.h>
+#include <onnx/shape_inference/implementation.h>
+
+using namespace mlir;
+using namespace mlir::qlow;
+
+namespace mlir::qlow::onnx_import {
+
+namespace {
+/// The default-domain opsets qlow imports.
+constexpr int64_t kMinOpset = 7, kMaxOpset = 21;
+/// The newest IR version libonnx 1.12's checker accepts; newer IR versions
+/// add only what qlow does not read (float8, 4-bit and 16-bit types, ...).
+constexpr int64_t kLibOnnxMaxIrVersion = 8;
+
+std::string sanitize(StringRef name) {
+  std::string s;
+  for (char c : name)
+    s += std::isalnum(static_cast<unsigned char>(c)) ? c : '_';
+  if (s.empty())
+    return "main";
+  if (std::isdigit(static_cast<unsigned char>(s[0])))
+    s = "g_" + s;
+  return s;
+}
+
+/// Builds the function's results: no node, so errors name the output.
+class GraphOutputs : public NodeImporter {
+public:
+  explicit GraphOutputs(ImportState &s) : NodeImporter(s, nullptr, 0) {}
+
+  /// The value and type of graph output `name`.
+  std::pair<Value, RankedTensorType> output(StringRef name) {
+    int32_t dtype = elemTypeOf(name);
+    bool isInteger =
+        dtype == onnx::TensorProto::UINT8 || dtype == onnx::TensorProto::INT8;
+    Value v = isInteger ? integerOutput(name, dtype) : onnxValue(name);
+    RankedTensorType type = isInteger
+                                ? cast<RankedTensorType>(v.getType())
+                                      .clone(shapeOf(name, /*anyType=*/true))
+                                : f32(shapeOf(name));
+    if (v.getType() != type)
+      fail("graph output '" + name + "' does not have its inferred shape");
+    return {v, type};
+  }
+
+private:
+  /// The value of graph output `name` of ONNX element type `dtype` (int8,
+  /// uint8): the integers of its quantized tensor.
+  Value integerOutput(StringRef name, int32_t dtype) {
+    Value v = onnxValue(name);
+    quant::QuantizedType q = getQuantElementType(v.getType());
+    if (!q || isa<quant::UniformQuantizedPerAxisType>(q) ||
+        q.getStorageTypeIntegralWidth() != 8 ||
+        q.isSigned() != (dtype == onnx::TensorProto::INT8))
+      fail("graph output '" + name + "' has element type " +
+           dataTypeName(dtype) +
+           "; qlow models return float32 tensors and the integers of "
+           "per-tensor quantized int8/uint8 tensors");
+    quant::QuantizedType ints = makeQuantType(1.0, 0, dtype, -1);
+    if (q == ints)
+      return v;
+    // The same integers, read at scale 1 and zero point 0.
+    auto type = cast<RankedTensorType>(v.getType());
+    Value storage =
+        quant::StorageCastOp::create(b, loc, type.clone(q.getStorageType()), v);
+    return quant::StorageCastOp::create(b, loc, type.clone(ints), storage);
+  }
+};
+
+/// While libonnx checks and infers the model, every node it has no schema
+/// for is shown as its converter's stand-in, and the IR version is lowered
+/// to the newest its checker knows; the destructor puts everything back.
+class SchemaStandIns {
+public:
+  SchemaStandIns(ImportState &s, ArrayRef<const ConverterInfo *> convs,
+                 ArrayRef<int64_t> versions)
+      : s(s), irVersion(s.model.ir_version()) {
+    if (irVersion > kLibOnnxMaxIrVersion)
+      s.model.set_ir_version(kLibOnnxMaxIrVersion);
+    for (int i = 0; i < s.graph.node_size(); ++i) {
+      if (!convs[i]->standIn)
+        continue;
+      onnx::NodeProto &n = *s.graph.mutable_node(i);
+      std::optional<onnx::NodeProto> standIn =
+          convs[i]->standIn(n, versions[i]);
+      if (!standIn)
+        continue;
+      hidden.emplace_back(i, n);
+      n = std::move(*standIn);
+    }
+  }
+  ~SchemaStandIns() {
+    for (auto &[i, n] : hidden)
+      *s.graph.mutable_node(i) = std::move(n);
+    s.model.set_ir_version(irVersion);
+  }
+
+private:
+  ImportState &s;
+  int64_t irVersion;
+  std::vector<std::pair<int, onnx::NodeProto>> hidden;
+};
+} // namespace
+
+ModelImporter::ModelImporter(MLIRContext &ctx, onnx::ModelProto &model,
+                             StringRef source, const OnnxImportOptions &options)
+    : s(ctx, model, source, options) {}
+
+ModelImporter::~ModelImporter() = default;
+
+void ModelImporter::checkOpsets() {
+  for (const onnx::OperatorSetIdProto &o : s.model.opset_import()) {
+    if (isDefaultDomain(o.domain()))
+      s.opset = o.version();
+    if (o.domain() == kMicrosoftDomain)
+      s.importsMicrosoft = true;
+  }
+  if (s.opset < 0)
+    fail("the model imports no default-domain (ai.onnx) opset");
+  if (s.opset < kMinOpset || s.opset > kMaxOpset)
+    fail("unsupported ONNX opset " + llvm::Twine(s.opset) +
+         " (qlow imports opsets " + llvm::Twine(kMinOpset) + " to " +
+         llvm::Twine(kMaxOpset) + ")");
+}
+
+void ModelImporter::resolveConverters() {
+  for (const onnx::NodeProto &n : s.graph.node()) {
+    std::string name = nodeName(n);
+    bool defaultDomain = isDefaultDomain(n.domain());
+    std::string qualified =
+        defaultDomain ? n.op_type() : n.domain() + "." + n.op_type();
+    const ConverterInfo *conv = converters().find(n.domain(), n.op_type());
+    if (!conv)
+      fail("unsupported ONNX op '" + qualified + "' (node '" + name + "')");
+    if (!defaultDomain && !s.importsMicrosoft)
+      fail("node '" + name + "' is a " + n.domain() +
+           " op, but the model "
+           "does not import the " +
+           n.domain() + " domain (opset_import)");
+    std::optional<int64_t> version =
+        opVersion(n.domain(), n.op_type(), s.opset);
+    if (!version)
+      fail("ai.onnx " + n.op_type() + " exists from opset " +
+           llvm::Twine(conv->versions.front()) +
+           ", but the model imports opset " + llvm::Twine(s.opset) +
+           " (node '" + name + "')");
+    if (!llvm::is_contained(conv->versions, *version)) {
+      std::string implemented;
+      for (int64_t v : conv->versions)
+        implemented += (implemented.empty() ? "" : ", ") + std::to_string(v);
+      fail(qualified + " version " + llvm::Twine(*version) + " (opset " +
+           llvm::Twine(s.opset) + ") is not implemented; qlow imports " +
+           qualified + " versions " + implemented + " (node '" + name + "')");
+    }
+    convs.push_back(conv);
+    versions.push_back(*version);
+  }
+}
+
+void ModelImporter::fixInputShapes() {
+  llvm::StringSet<> initializers;
+  for (const onnx::TensorProto &t : s.graph.initializer())
+    initializers.insert(t.name());
+  for (onnx::ValueInfoProto &in : *s.graph.mutable_input()) {
+    if (initializers.contains(in.name()))
+      continue;
+    if (!in.type().has_tensor_type() || !in.type().tensor_type().has_shape())
+      fail("graph input '" + in.name() + "' has no tensor shape");
+    auto *shape = in.mutable_type()->mutable_tensor_type()->mutable_shape();
+    for (int i = 0; i < shape->dim_size(); ++i) {
+      auto *d = shape->mutable_dim(i);
+      if (d->has_dim_value() && d->dim_value() > 0)
+        continue;
+      if (i != 0)
+        fail("graph input '" + in.name() + "' has a dynamic dimension " +
+             llvm::Twine(i) +
+             (d->has_dim_param() ? " ('" + d->dim_param() + "')"
+                                 : std::string()) +
+             "; only the leading (batch) dimension may be dynamic");
+      d->set_dim_value(s.options.batch);
+    }
+  }
+  // Declared intermediate and output shapes may name the batch symbolically;
+  // inference recomputes them from the fixed inputs.
+  s.graph.clear_value_info();
+  for (onnx::ValueInfoProto &out : *s.graph.mutable_output())
+    if (out.type().has_tensor_type())
+      out.mutable_type()->mutable_tensor_type()->clear_shape();
+}
+
+void ModelImporter::inferShapes() {
+  // libonnx 1.12's LayerNormalization (and Softmax) inference reads out of
+  // bounds for an axis outside [-rank, rank) (found by qlow-onnx-fuzz): check
+  // the axis first wherever the input rank is already known (graph inputs,
+  // initializers, through rank-preserving ops).
+  static const llvm::StringSet<> sameRank = {"Relu",
+                                             "Sigmoid",
+                                             "Tanh",
+                                             "Softmax",
+                                             "LayerNormalization",
+                                             "Clip",
+                                             "LeakyRelu",
+                                             "HardSigmoid",
+                                             "HardSwish",
+                                             "Erf",
+                                             "Identity",
+                                             "Dropout",
+                                             "Cast",
+                                             "BatchNormalization",
+                                             "QuantizeLinear",
+                                             "DequantizeLinear"};
+  llvm::StringMap<int64_t> ranks;
+  for (const onnx::ValueInfoProto &v : s.graph.input())
+    if (v.type().has_tensor_type() && v.type().tensor_type().has_shape())
+      ranks[v.name()] = v.type().tensor_type().shape().dim_size();
+  for (const onnx::TensorProto &t : s.graph.initializer())
+    ranks[t.name()] = t.dims_size();
+  for (const onnx::NodeProto &n : s.graph.node()) {
+    // Its Conv inference likewise reads out of bounds when the input and
+    // the weights differ in rank.
+    if ((n.op_type() == "Conv" || n.op_type() == "ConvInteger") &&
+        n.input_size() >= 2) {
+      auto x = ranks.find(n.input(0)), w = ranks.find(n.input(1));
+      if (x != ranks.end() && w != ranks.end() &&
+          (x->second != w->second || x->second < 3))
+        fail("the input (rank " + llvm::Twine(x->second) +
+             ") and the weights (rank " + llvm::Twine(w->second) +
+             ") of a convolution must have the same rank, at least 3 "
+             "(node '" +
+             nodeName(n) + "')");
+    }
+    if (n.input_size() < 1 || n.output_size() < 1 ||
+        !sameRank.contains(n.op_type()))
+      continue;
+    auto it = ranks.find(n.input(0));
+    if (it == ranks.end())
+      continue;
+    int64_t rank = it->second;
+    if (n.op_type() == "LayerNormalization" || n.op_type() == "Softmax")
+      for (const onnx::AttributeProto &a : n.attribute())
+        if (a.name() == "axis" && (a.i() < -rank || a.i() >= rank))
+          fail("attribute 'axis' = " + llvm::Twine(a.i()) +
+               " is out of range for rank " + llvm::Twine(rank) + " (node '" +
+               nodeName(n) + "', op '" + n.op_type() + "')");
+    ranks[n.output(0)] = rank;
+  }
+  onnx::ShapeInferenceOptions opts(/*check_type=*/true, /*strict_mode=*/1,
+                                   /*data_prop=*/true);
+  onnx::shape_inference::InferShapes(s.model,
+                                     onnx::OpSchemaRegistry::Instance(), opts);
+  for (const onnx::ValueInfoProto &v : s.graph.input())
+    s.types[v.name()] = &v.type();
+  for (const onnx::ValueInfoProto &v : s.graph.value_info())
+    s.types[v.name()] = &v.type();
+  for (const onnx::ValueInfoProto &v : s.graph.output())
+    s.types[v.name()] = &v.type();
+}
+
+OwningOpRef<ModuleOp> ModelImporter::run() {
+  checkOpsets();
+  resolveConverters();
+  {
+    SchemaStandIns standIns(s, convs, versions);
+    onnx::checker::check_model(s.model);
+    fixInputShapes();
+    inferShapes();
+  }
+
+  for (const onnx::NodeProto &n : s.graph.node())
+    for (const std::string &o : n.output())
+      s.usedNames.insert(o);
+  for (const onnx::ValueInfoProto &v : s.graph.input())
+    s.usedNames.insert(v.name());
+
+  for (const onnx::TensorProto &t : s.graph.initializer()) {
+    Tensor tensor;
+    tensor.constant = tensorToAttr(t, &s.ctx);
+    s.tensors[t.name()] = tensor;
+    s.constantTypes[t.name()] = t.data_type();
+  }
+
+  OpBuilder &b = s.b;
+  OwningOpRef<ModuleOp> module = ModuleOp::create(s.fileLoc);
+  SmallVector<Type> argTypes;
+  SmallVector<std::string> argNames;
+  GraphOutputs graphLevel(s);
+  for (const onnx::ValueInfoProto &in : s.graph.input()) {
+    if (s.tensors.count(in.name()))
+      continue; // an initializer listed as an input (IR version < 4)
+    argTypes.push_back(graphLevel.typeOf(in.name()));
+    argNames.push_back(in.name());
+  }
+  if (argTypes.empty())
+    fail("the graph has no inputs (it computes a constant); qlow compiles "
+         "models with at least one input");
+  b.setInsertionPointToEnd(module->getBody());
+  auto func = func::FuncOp::create(b, s.fileLoc, sanitize(s.graph.name()),
+                                   b.getFunctionType(argTypes, {}));
+  Block *entry = func.addEntryBlock();
+  for (auto [i, name] : llvm::enumerate(argNames)) {
+    func.setArgAttr(i, kArgNameAttr, b.getStringAttr(name));
+    graphLevel.define(name, entry->getArgument(i), /*isNHWC=*/false);
+  }
+  b.setInsertionPointToEnd(entry);
+
+  for (auto [i, n] : llvm::enumerate(s.graph.node()))
+    importNode(n, *convs[i], versions[i]);
+
+  SmallVector<Value> results;
+  SmallVector<Type> resultTypes;
+  for (const onnx::ValueInfoProto &out : s.graph.output()) {
+    auto [v, type] = graphLevel.output(out.name());
+    results.push_back(v);
+    resultTypes.push_back(type);
+  }
+  func::ReturnOp::create(b, s.fileLoc, results);
+  func.setType(b.getFunctionType(argTypes, resultTypes));
+  for (auto [i, out] : llvm::enumerate(s.graph.output()))
+    func.setResultAttr(i, kArgNameAttr, b.getStringAttr(out.name()));
+  return module;
+}
+
+void ModelImporter::importNode(const onnx::NodeProto &n,
+                               const ConverterInfo &conv, int64_t version) {
+  if (n.output_size() < 1 || n.output(0).empty())
+    fail("the node has no output (" + describe(n) + ")");
+  // Outputs past those the converter defines must be unused.
+  if (conv.outputs >= 0)
+    for (int i = conv.outputs; i < n.output_size(); ++i)
+      if (!n.output(i).empty())
+        fail("output " + llvm::Twine(i) + " ('" + n.output(i) +
+             "') is not supported (" + describe(n) + ")");
+  conv.make(s, n, version)->convert();
+}
+
+} // namespace mlir::qlow::onnx_import
