@@ -20,6 +20,20 @@ import sys
 import numpy as np
 
 
+def cosine_similarity(ref, out):
+    """qlow-run's cosine similarity of two arrays of one shape, in float64:
+    sum(ref*out) / (|ref| |out|); 1 when both are all zeros, 0 when only one
+    is. (scripts/model_zoo.py imports it.)"""
+    ref = np.asarray(ref, dtype=np.float64)
+    out = np.asarray(out, dtype=np.float64)
+    nr, no = np.linalg.norm(ref), np.linalg.norm(out)
+    if nr == 0 and no == 0:
+        return 1.0
+    if nr == 0 or no == 0:
+        return 0.0
+    return float(np.sum(ref * out) / (nr * no))
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("ref")
@@ -42,13 +56,7 @@ def main():
     max_abs = float(diff.max()) if diff.size else 0.0
     max_ref = float(np.abs(ref).max()) if ref.size else 0.0
     rel = max_abs / max_ref if max_ref > 0 else (0.0 if max_abs == 0 else np.inf)
-    nr, no = np.linalg.norm(ref), np.linalg.norm(out)
-    if nr == 0 and no == 0:
-        cosine = 1.0
-    elif nr == 0 or no == 0:
-        cosine = 0.0
-    else:
-        cosine = float(np.sum(ref * out) / (nr * no))
+    cosine = cosine_similarity(ref, out)
     noise = float(np.sum((ref - out) ** 2))
     sqnr = np.inf if noise == 0 else 10 * np.log10(float(np.sum(ref ** 2)) / noise)
     line = (f"max_abs_diff {max_abs:.6g} (rel {rel:.3g} of max|ref| {max_ref:.6g}) "

@@ -1192,6 +1192,61 @@ struct TransposeLowering : QlowConversion<TransposeOp> {
   }
 };
 
+struct SliceLowering : QlowConversion<SliceOp> {
+  using QlowConversion::QlowConversion;
+  LogicalResult
+  matchAndRewrite(SliceOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    RankedTensorType outType = convert(op.getType());
+    rewriter.replaceOpWithNewOp<tensor::ExtractSliceOp>(
+        op, outType, adaptor.getInput(), ValueRange(), ValueRange(),
+        ValueRange(), op.getOffsets(), outType.getShape(), op.getStrides());
+    return success();
+  }
+};
+
+/// out[..., i, ...] = in[..., indices[i], ...]: a linalg.generic reading the
+/// index table (a constant) along the gather axis and extracting from the
+/// input.
+struct GatherLowering : QlowConversion<GatherOp> {
+  using QlowConversion::QlowConversion;
+  LogicalResult
+  matchAndRewrite(GatherOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    RankedTensorType outType = convert(op.getType());
+    int64_t rank = outType.getRank(), axis = op.getAxis();
+    ArrayRef<int64_t> indices = op.getIndices();
+    auto tableType = RankedTensorType::get({int64_t(indices.size())},
+                                           rewriter.getI64Type());
+    Value table = arith::ConstantOp::create(
+        rewriter, loc, DenseElementsAttr::get(tableType, indices));
+    MLIRContext *ctx = rewriter.getContext();
+    SmallVector<AffineMap> maps = {
+        AffineMap::get(rank, 0, getAffineDimExpr(axis, ctx)),
+        rewriter.getMultiDimIdentityMap(rank)};
+    SmallVector<utils::IteratorType> iterators(rank,
+                                               utils::IteratorType::parallel);
+    Value input = adaptor.getInput();
+    auto generic = linalg::GenericOp::create(
+        rewriter, loc, outType, ValueRange{table},
+        ValueRange{createEmpty(rewriter, loc, outType)}, maps, iterators,
+        [&](OpBuilder &b, Location l, ValueRange args) {
+          SmallVector<Value> at;
+          for (int64_t d = 0; d < rank; ++d)
+            at.push_back(d == axis ? arith::IndexCastOp::create(
+                                         b, l, b.getIndexType(), args[0])
+                                         .getResult()
+                                   : linalg::IndexOp::create(b, l, d)
+                                         .getResult());
+          Value v = tensor::ExtractOp::create(b, l, input, at);
+          linalg::YieldOp::create(b, l, v);
+        });
+    rewriter.replaceOp(op, generic->getResults());
+    return success();
+  }
+};
+
 //===----------------------------------------------------------------------===//
 // Islands and storage casts: type conversion only
 //===----------------------------------------------------------------------===//
@@ -1264,7 +1319,8 @@ void mlir::qlow::populateQlowToLinalgPatterns(TypeConverter &converter,
                MatmulLowering, AddLoweringPattern, MulLoweringPattern,
                ClampLowering, BatchNormLowering, MaxPool2DLowering,
                AvgPool2DLowering, GlobalAvgPoolLowering, ConcatLowering,
-               ReshapeLowering, TransposeLowering, FloatIslandConversion,
+               ReshapeLowering, TransposeLowering, SliceLowering,
+               GatherLowering, FloatIslandConversion,
                YieldConversion, StorageCastLowering>(converter,
                                                      patterns.getContext());
 }

@@ -32,11 +32,12 @@ std::string mlir::qlow::getTensorName(Value v) {
 
 bool mlir::qlow::isQuantizableOp(Operation *op) {
   return isa<Conv2DOp, MatmulOp, AddOp, MulOp, MaxPool2DOp, AvgPool2DOp,
-             GlobalAvgPoolOp, ConcatOp, ClampOp, ReshapeOp, TransposeOp>(op);
+             GlobalAvgPoolOp, ConcatOp, ClampOp, ReshapeOp, TransposeOp,
+             SliceOp, GatherOp>(op);
 }
 
 bool mlir::qlow::keepsInputQuantization(Operation *op) {
-  return isa<ReshapeOp, TransposeOp, MaxPool2DOp>(op);
+  return isa<ReshapeOp, TransposeOp, SliceOp, GatherOp, MaxPool2DOp>(op);
 }
 
 bool mlir::qlow::preservesInputRange(Operation *op) {

@@ -604,3 +604,25 @@ func.func @control_flow(%x: tensor<4x!qa>, %c: i1) -> tensor<4x!qa> {
 ^b:
   return %x : tensor<4x!qa>
 }
+
+// -----
+
+// Slices and gathers move storage integers: an extract_slice, and a
+// linalg.generic that reads a constant index table and extracts.
+!qa = !quant.uniform<i8:f32, 0.5:-3>
+// CHECK-LABEL: func.func @selections
+// CHECK-SAME: (%[[X:.*]]: tensor<2x6xi8>)
+// CHECK: %[[S:.*]] = tensor.extract_slice %[[X]][0, 1] [2, 3] [1, 2] : tensor<2x6xi8> to tensor<2x3xi8>
+// CHECK: %[[T:.*]] = arith.constant dense<[5, 0, 0]> : tensor<3xi64>
+// CHECK: %[[G:.*]] = linalg.generic {{.*}} ins(%[[T]] : tensor<3xi64>) outs(%{{.*}} : tensor<2x3xi8>)
+// CHECK: ^bb0(%[[I:.*]]: i64, %{{.*}}: i8):
+// CHECK-DAG: %[[C:.*]] = arith.index_cast %[[I]] : i64 to index
+// CHECK-DAG: %[[R:.*]] = linalg.index 0 : index
+// CHECK: %[[E:.*]] = tensor.extract %[[X]][%[[R]], %[[C]]] : tensor<2x6xi8>
+// CHECK: linalg.yield %[[E]] : i8
+// CHECK: return %[[S]], %[[G]]
+func.func @selections(%x: tensor<2x6x!qa>) -> (tensor<2x3x!qa>, tensor<2x3x!qa>) {
+  %s = qlow.slice %x {offsets = array<i64: 0, 1>, strides = array<i64: 1, 2>} : tensor<2x6x!qa> -> tensor<2x3x!qa>
+  %g = qlow.gather %x {axis = 1 : i64, indices = array<i64: 5, 0, 0>} : tensor<2x6x!qa> -> tensor<2x3x!qa>
+  return %s, %g : tensor<2x3x!qa>, tensor<2x3x!qa>
+}

@@ -193,6 +193,32 @@ std::vector<T> transposeData(const std::vector<T> &in, const Shape &inShape,
   return out;
 }
 
+/// A copy of `in` where output coordinate i of dimension d reads input
+/// coordinate map(d, i) (slices and gathers).
+template <typename T>
+std::vector<T> selectData(const std::vector<T> &in, const Shape &inShape,
+                          const Shape &outShape,
+                          llvm::function_ref<int64_t(size_t, int64_t)> map) {
+  size_t rank = inShape.size();
+  std::vector<int64_t> inStrides = stridesOf(inShape);
+  std::vector<T> out;
+  std::vector<int64_t> coord(rank, 0);
+  int64_t total = ref::numElements(outShape);
+  out.reserve(static_cast<size_t>(total));
+  for (int64_t i = 0; i < total; ++i) {
+    int64_t src = 0;
+    for (size_t d = 0; d < rank; ++d)
+      src += map(d, coord[d]) * inStrides[d];
+    out.push_back(in[static_cast<size_t>(src)]);
+    for (size_t d = rank; d-- > 0;) {
+      if (++coord[d] < outShape[d])
+        break;
+      coord[d] = 0;
+    }
+  }
+  return out;
+}
+
 /// Concatenation along `axis` of row-major pieces with the given shapes.
 template <typename T>
 std::vector<T> concatData(ArrayRef<const std::vector<T> *> pieces,
@@ -349,6 +375,10 @@ private:
   FailureOr<RtValue> evalClamp(mlir::qlow::ClampOp op);
   FailureOr<RtValue> evalReshape(mlir::qlow::ReshapeOp op);
   FailureOr<RtValue> evalTranspose(mlir::qlow::TransposeOp op);
+  /// Slices and gathers: output coordinate i of dimension d reads input
+  /// coordinate map(d, i).
+  FailureOr<RtValue> evalSelect(Operation *op,
+                                llvm::function_ref<int64_t(size_t, int64_t)> map);
   LogicalResult evalFloatIsland(mlir::qlow::FloatIslandOp op);
 };
 
@@ -504,7 +534,8 @@ LogicalResult Evaluator::evalOp(Operation *op) {
            mlir::qlow::AddOp, mlir::qlow::MulOp, mlir::qlow::MaxPool2DOp,
            mlir::qlow::AvgPool2DOp, mlir::qlow::GlobalAvgPoolOp,
            mlir::qlow::ConcatOp, mlir::qlow::ClampOp, mlir::qlow::ReshapeOp,
-           mlir::qlow::TransposeOp>(op))
+           mlir::qlow::TransposeOp, mlir::qlow::SliceOp,
+           mlir::qlow::GatherOp>(op))
     return op->emitError() << "qlow-reference-eval: unsupported op '"
                            << op->getName() << "'";
   FailureOr<RankedTensorType> resultType =
@@ -557,6 +588,20 @@ LogicalResult Evaluator::evalOp(Operation *op) {
           .Case([&](mlir::qlow::ClampOp o) { return evalClamp(o); })
           .Case([&](mlir::qlow::ReshapeOp o) { return evalReshape(o); })
           .Case([&](mlir::qlow::TransposeOp o) { return evalTranspose(o); })
+          .Case([&](mlir::qlow::SliceOp o) {
+            ArrayRef<int64_t> offsets = o.getOffsets(),
+                              strides = o.getStrides();
+            return evalSelect(o, [&](size_t d, int64_t i) {
+              return offsets[d] + i * strides[d];
+            });
+          })
+          .Case([&](mlir::qlow::GatherOp o) {
+            size_t axis = size_t(o.getAxis());
+            ArrayRef<int64_t> indices = o.getIndices();
+            return evalSelect(o, [&](size_t d, int64_t i) {
+              return d == axis ? indices[size_t(i)] : i;
+            });
+          })
           .Default([&](Operation *) -> FailureOr<RtValue> {
             return op->emitError() << "qlow-reference-eval: unsupported op '"
                                    << op->getName() << "'";
@@ -1202,6 +1247,21 @@ FailureOr<RtValue> Evaluator::evalTranspose(mlir::qlow::TransposeOp op) {
   return makeInts(
       type, ref::Tensor(shapeOf(type), transposeData(x.ints.data, x.shape(),
                                                      op.getPermutation())));
+}
+
+FailureOr<RtValue>
+Evaluator::evalSelect(Operation *op,
+                      llvm::function_ref<int64_t(size_t, int64_t)> map) {
+  FailureOr<const RtValue *> in = lookup(op, op->getOperand(0));
+  if (failed(in))
+    return failure();
+  const RtValue &x = **in;
+  auto type = cast<RankedTensorType>(op->getResult(0).getType());
+  if (x.isFloat)
+    return makeFloats(type, selectData(x.floats, x.shape(), shapeOf(type), map));
+  return makeInts(type, ref::Tensor(shapeOf(type),
+                                    selectData(x.ints.data, x.shape(),
+                                               shapeOf(type), map)));
 }
 
 //===----------------------------------------------------------------------===//

@@ -663,6 +663,77 @@ LogicalResult TransposeOp::verify() {
   return success();
 }
 
+LogicalResult SliceOp::verify() {
+  if (failed(verifyQuantTypes(*this)) ||
+      failed(verifySameElementType(*this, getInput(), getOutput())))
+    return failure();
+  auto in = cast<RankedTensorType>(getInput().getType());
+  auto out = cast<RankedTensorType>(getOutput().getType());
+  ArrayRef<int64_t> offsets = getOffsets(), strides = getStrides();
+  int64_t rank = in.getRank();
+  if (out.getRank() != rank || int64_t(offsets.size()) != rank ||
+      int64_t(strides.size()) != rank)
+    return emitOpError() << "offsets, strides and the result must have one "
+                            "entry per input dimension";
+  for (int64_t d = 0; d < rank; ++d) {
+    int64_t size = out.getDimSize(d), dim = in.getDimSize(d);
+    if (strides[d] < 1)
+      return emitOpError() << "stride " << strides[d] << " of dimension " << d
+                           << " is not positive";
+    if (ShapedType::isDynamic(size) || ShapedType::isDynamic(dim))
+      continue;
+    if (offsets[d] < 0 || size < 1 ||
+        offsets[d] + (size - 1) * strides[d] >= dim)
+      return emitOpError() << "dimension " << d << " (size " << dim
+                           << ") has no elements " << offsets[d] << " + i*"
+                           << strides[d] << " for i < " << size;
+  }
+  return success();
+}
+
+OpFoldResult SliceOp::fold(FoldAdaptor) {
+  if (getInput().getType() == getOutput().getType())
+    return getInput(); // offsets 0: a slice of the same shape is the input
+  return {};
+}
+
+LogicalResult GatherOp::verify() {
+  if (failed(verifyQuantTypes(*this)) ||
+      failed(verifySameElementType(*this, getInput(), getOutput())))
+    return failure();
+  auto in = cast<RankedTensorType>(getInput().getType());
+  auto out = cast<RankedTensorType>(getOutput().getType());
+  int64_t axis = getAxis(), rank = in.getRank();
+  if (axis < 0 || axis >= rank)
+    return emitOpError() << "axis " << axis << " is out of range for rank "
+                         << rank;
+  if (out.getRank() != rank)
+    return emitOpError() << "the result must have the input's rank";
+  ArrayRef<int64_t> indices = getIndices();
+  if (indices.empty())
+    return emitOpError() << "needs at least one index";
+  for (int64_t d = 0; d < rank; ++d)
+    if (failed(verifyDim(*this, "result dimension " + std::to_string(d),
+                         out.getDimSize(d),
+                         d == axis ? int64_t(indices.size())
+                                   : in.getDimSize(d))))
+      return failure();
+  int64_t dim = in.getDimSize(axis);
+  for (int64_t i : indices)
+    if (i < 0 || (!ShapedType::isDynamic(dim) && i >= dim))
+      return emitOpError() << "index " << i << " is out of range for a "
+                           << "dimension of size " << dim;
+  return success();
+}
+
+OpFoldResult GatherOp::fold(FoldAdaptor) {
+  // Every index in order: the identity.
+  if (getInput().getType() == getOutput().getType() &&
+      llvm::equal(getIndices(), llvm::seq<int64_t>(0, getIndices().size())))
+    return getInput();
+  return {};
+}
+
 LogicalResult BatchNormOp::verify() {
   if (!isFloatTensor(getInput().getType()) ||
       !isFloatTensor(getOutput().getType()))

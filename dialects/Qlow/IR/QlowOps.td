@@ -260,6 +260,41 @@ def Qlow_TransposeOp : Qlow_NamedOp<"transpose"> {
   let extraClassDeclaration = extraNamedDecls;
 }
 
+def Qlow_SliceOp : Qlow_NamedOp<"slice"> {
+  let summary = "a strided slice: static offsets, sizes and positive strides";
+  let description = [{
+    Result element `i` (per dimension `d`) is input element
+    `offsets[d] + i * strides[d]`; the result's shape is `sizes`. Moves
+    values only: a quantized input keeps its quantization.
+  }];
+  let arguments = (ins Qlow_Tensor:$input, DenseI64ArrayAttr:$offsets,
+                       DenseI64ArrayAttr:$strides, OptionalAttr<StrAttr>:$name);
+  let results = (outs Qlow_Tensor:$output);
+  let assemblyFormat = "$input attr-dict `:` type($input) `->` type($output)";
+  let hasVerifier = 1;
+  let hasFolder = 1;
+  let extraClassDeclaration = extraNamedDecls;
+}
+
+def Qlow_GatherOp : Qlow_NamedOp<"gather"> {
+  let summary = "select along one axis by constant indices";
+  let description = [{
+    Result element `i` along `axis` is input element `indices[i]` along that
+    axis (every other index unchanged). Repeated and reordered indices are
+    allowed, so channel selections, nearest-neighbour resizes, tiles,
+    broadcasts and edge/reflect padding are all gathers. Moves values only: a
+    quantized input keeps its quantization.
+  }];
+  let arguments = (ins Qlow_Tensor:$input, I64Attr:$axis,
+                       DenseI64ArrayAttr:$indices,
+                       OptionalAttr<StrAttr>:$name);
+  let results = (outs Qlow_Tensor:$output);
+  let assemblyFormat = "$input attr-dict `:` type($input) `->` type($output)";
+  let hasVerifier = 1;
+  let hasFolder = 1;
+  let extraClassDeclaration = extraNamedDecls;
+}
+
 def Qlow_BatchNormOp : Qlow_NamedOp<"batch_norm"> {
   let summary = "inference batch normalization over the last (channel) axis";
   let description = [{

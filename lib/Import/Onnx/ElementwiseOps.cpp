@@ -273,18 +273,62 @@ private:
   }
 };
 
+/// Add, Sub, Mul, Div on constants (shape arithmetic): integer division
+/// truncates, as ONNX Runtime's does.
+FoldFn binaryFold(char op) {
+  return [op](const FoldContext &c) -> std::optional<std::vector<Literal>> {
+    const Literal *a = c.value(0), *b = c.value(1);
+    if (!a || !b)
+      return std::nullopt;
+    if (a->dtype != b->dtype)
+      c.nodeError("the inputs have different element types");
+    std::optional<Literal> r = elementwiseFold(
+        c, {a, b}, a->dtype,
+        [&](ArrayRef<double> v) {
+          // In the inputs' precision: float32 stays float32.
+          if (a->dtype == onnx::TensorProto::FLOAT) {
+            float x = float(v[0]), y = float(v[1]);
+            return double(op == '+'   ? x + y
+                          : op == '-' ? x - y
+                          : op == '*' ? x * y
+                                      : x / y);
+          }
+          return op == '+'   ? v[0] + v[1]
+                 : op == '-' ? v[0] - v[1]
+                 : op == '*' ? v[0] * v[1]
+                             : v[0] / v[1];
+        },
+        [&](ArrayRef<int64_t> v) -> int64_t {
+          if (op == '/' && v[1] == 0)
+            c.nodeError("integer division by zero");
+          // Wrapping arithmetic, computed without signed overflow.
+          uint64_t x = uint64_t(v[0]), y = uint64_t(v[1]);
+          return op == '+'                           ? int64_t(x + y)
+                 : op == '-'                         ? int64_t(x - y)
+                 : op == '*'                         ? int64_t(x * y)
+                 : (v[0] == INT64_MIN && v[1] == -1) ? v[0]
+                                                     : v[0] / v[1];
+        });
+    return std::vector<Literal>{std::move(*r)};
+  };
+}
+
 } // namespace
 
 void registerElementwiseConverters(ConverterRegistry &r) {
   r.add<Binary>("Add", {7, 13, 14}, "`qlow.add`",
-                "NumPy broadcasting (lower ranks get leading 1s)");
+                "NumPy broadcasting (lower ranks get leading 1s)")
+      .fold = binaryFold('+');
   r.add<Binary>("Sub", {7, 13, 14}, "`qlow.add`",
                 "by a constant: add its negation; by a tensor: "
-                "`a + (-1 * b)`");
-  r.add<Binary>("Mul", {7, 13, 14}, "`qlow.mul`", "NumPy broadcasting");
+                "`a + (-1 * b)`")
+      .fold = binaryFold('-');
+  r.add<Binary>("Mul", {7, 13, 14}, "`qlow.mul`", "NumPy broadcasting").fold =
+      binaryFold('*');
   r.add<Binary>("Div", {7, 13, 14}, "`qlow.mul` / island",
                 "by a constant: multiply by its reciprocal; by a tensor: TOSA "
-                "`reciprocal` + `mul`");
+                "`reciprocal` + `mul`")
+      .fold = binaryFold('/');
   r.add<Clamp>("Relu", {6, 13, 14}, "`qlow.clamp`",
                "fused into the producer by canonicalization");
   r.add<Clip>("Clip", {6, 11, 12, 13}, "`qlow.clamp`",

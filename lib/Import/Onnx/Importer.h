@@ -142,35 +142,26 @@ struct ImportState {
 // NodeImporter: the binder every converter derives from
 //===----------------------------------------------------------------------===//
 
-class NodeImporter {
+/// A node's inputs, outputs and attributes, and errors that name it.
+class NodeView {
 public:
   /// `node` is null for the graph outputs (errors then name no node).
-  NodeImporter(ImportState &s, const onnx::NodeProto *node, int64_t version);
-  virtual ~NodeImporter() = default;
-  /// Builds the node's ops and defines its outputs.
-  virtual void convert() { fail("no converter"); }
+  NodeView(const onnx::NodeProto *node, int64_t version)
+      : node(node), version(version) {}
 
   // --- errors and attributes -------------------------------------------------
-  [[noreturn]] void nodeError(const llvm::Twine &what);
-  const onnx::AttributeProto *attr(StringRef name);
-  int64_t intAttr(StringRef name, int64_t dflt);
+  [[noreturn]] void nodeError(const llvm::Twine &what) const;
+  const onnx::AttributeProto *attr(StringRef name) const;
+  int64_t intAttr(StringRef name, int64_t dflt) const;
   /// An axis attribute normalized into [0, rank), or an error.
-  int64_t axisAttr(StringRef name, int64_t dflt, int64_t rank);
+  int64_t axisAttr(StringRef name, int64_t dflt, int64_t rank) const;
   /// `axis` normalized into [0, rank), or an error naming `what`.
-  int64_t normalizeAxis(int64_t axis, int64_t rank, StringRef what);
-  float floatAttr(StringRef name, float dflt);
-  std::string stringAttr(StringRef name, StringRef dflt);
-  SmallVector<int64_t> intsAttr(StringRef name, ArrayRef<int64_t> dflt);
+  int64_t normalizeAxis(int64_t axis, int64_t rank, StringRef what) const;
+  float floatAttr(StringRef name, float dflt) const;
+  std::string stringAttr(StringRef name, StringRef dflt) const;
+  SmallVector<int64_t> intsAttr(StringRef name, ArrayRef<int64_t> dflt) const;
   /// Rejects attributes other than `known` (which the converter reads).
-  void allowAttributes(ArrayRef<StringRef> known);
-
-  // --- names -----------------------------------------------------------------
-  std::string auxName(StringRef base, StringRef suffix);
-  StringAttr nameAttr(StringRef name) { return b.getStringAttr(name); }
-  template <typename OpTy> OpTy named(OpTy op, StringRef name) {
-    op->setAttr("name", nameAttr(name));
-    return op;
-  }
+  void allowAttributes(ArrayRef<StringRef> known) const;
 
   // --- inputs and outputs ----------------------------------------------------
   const std::string &in(int i) const { return node->input(i); }
@@ -180,6 +171,29 @@ public:
   }
   bool hasOutput(int i) const {
     return node->output_size() > i && !node->output(i).empty();
+  }
+
+protected:
+  const onnx::NodeProto *node;
+  /// The version of the node's op (its since-version at the model's opset).
+  int64_t version;
+};
+
+/// The binder every converter derives from.
+class NodeImporter : public NodeView {
+public:
+  /// `node` is null for the graph outputs (errors then name no node).
+  NodeImporter(ImportState &s, const onnx::NodeProto *node, int64_t version);
+  virtual ~NodeImporter() = default;
+  /// Builds the node's ops and defines its outputs.
+  virtual void convert() { fail("no converter"); }
+
+  // --- names -----------------------------------------------------------------
+  std::string auxName(StringRef base, StringRef suffix);
+  StringAttr nameAttr(StringRef name) { return b.getStringAttr(name); }
+  template <typename OpTy> OpTy named(OpTy op, StringRef name) {
+    op->setAttr("name", nameAttr(name));
+    return op;
   }
 
   // --- types -----------------------------------------------------------------
@@ -223,6 +237,16 @@ public:
   /// Input `i` (ONNX layout) as an operand of an op of rank `rank`: a
   /// constant broadcast-ready, a run-time value reshaped with leading 1s.
   Value inputForRank(int i, int64_t rank);
+  /// The position of ONNX axis `axis` in a value's layout (NHWC or ONNX).
+  static int64_t layoutAxis(int64_t axis, bool nhwc) {
+    constexpr int64_t kPosInNHWC[] = {0, 3, 1, 2};
+    return nhwc ? kPosInNHWC[axis] : axis;
+  }
+  /// `v` along `axis` at `indices`: nothing when they are every index in
+  /// order, a qlow.slice when they step evenly forward, else a qlow.gather;
+  /// named `name`.
+  Value selectAlong(Value v, int64_t axis, ArrayRef<int64_t> indices,
+                    StringRef name);
   /// `v * factor` as a qlow.mul by a broadcast constant, named `name`.
   Value scaleBy(Value v, float factor, StringRef name);
 
@@ -300,11 +324,96 @@ public:
 protected:
   ImportState &s;
   OpBuilder &b;
-  const onnx::NodeProto *node;
-  /// The version of the node's op (its since-version at the model's opset).
-  int64_t version;
   Location loc;
 };
+
+//===----------------------------------------------------------------------===//
+// Compile-time evaluation (Literal.cpp; each op's fold beside its converter)
+//===----------------------------------------------------------------------===//
+
+/// A constant tensor while the importer evaluates the graph's shape
+/// computations: its ONNX element type, shape and values (integers and bool
+/// as int64, floating-point values as double holding what the ONNX type
+/// holds).
+struct Literal {
+  int32_t dtype = 0;
+  SmallVector<int64_t> shape;
+  std::vector<int64_t> ints;
+  std::vector<double> floats;
+
+  static bool isFloatType(int32_t dtype);
+  bool isFloat() const { return isFloatType(dtype); }
+  int64_t size() const;
+  /// Element `i` as a double / an int64 (floats truncated).
+  double real(int64_t i) const { return isFloat() ? floats[i] : ints[i]; }
+  int64_t integer(int64_t i) const {
+    return isFloat() ? int64_t(floats[i]) : ints[i];
+  }
+  /// A literal of `dtype` and `shape` with room for its values.
+  static Literal make(int32_t dtype, ArrayRef<int64_t> shape);
+  static Literal ofInts(ArrayRef<int64_t> values, int32_t dtype,
+                        ArrayRef<int64_t> shape);
+  /// Sets element `i`, rounded to the literal's type (float32, integer
+  /// wrap-around, bool 0/1).
+  void set(int64_t i, double v);
+  void setInt(int64_t i, int64_t v);
+  /// Every value of a TensorProto qlow reads; nullopt for other types
+  /// (strings, float16, ...) and external data.
+  static std::optional<Literal> fromTensor(const onnx::TensorProto &t);
+  onnx::TensorProto toTensor(const std::string &name) const;
+};
+
+/// Row-major strides of `shape`.
+SmallVector<int64_t> stridesOf(ArrayRef<int64_t> shape);
+/// NumPy's broadcast of two shapes, or nullopt when they do not broadcast.
+std::optional<SmallVector<int64_t>> broadcastShapes(ArrayRef<int64_t> a,
+                                                    ArrayRef<int64_t> b);
+/// The flat index into `shape` (broadcast to `out`) of element `i` of `out`.
+int64_t broadcastIndex(int64_t i, ArrayRef<int64_t> out,
+                       ArrayRef<int64_t> shape);
+
+/// A node evaluated at compile time: its constant inputs and the static
+/// shapes of the others.
+class FoldContext : public NodeView {
+public:
+  FoldContext(const onnx::NodeProto &n, int64_t version,
+              std::vector<std::optional<Literal>> values,
+              std::vector<std::optional<SmallVector<int64_t>>> shapes)
+      : NodeView(&n, version), values(std::move(values)),
+        shapes(std::move(shapes)) {}
+  /// Input `i` when it is a constant (null when absent or not constant).
+  const Literal *value(int i) const {
+    return i < int(values.size()) && values[i] ? &*values[i] : nullptr;
+  }
+  /// The static shape of input `i` when it is known.
+  const SmallVector<int64_t> *shape(int i) const {
+    return i < int(shapes.size()) && shapes[i] ? &*shapes[i] : nullptr;
+  }
+  /// True when every input the node names is a constant.
+  bool allConstant() const;
+  int64_t opVersion() const { return version; }
+  int inputCount() const { return node->input_size(); }
+  int outputCount() const { return node->output_size(); }
+
+private:
+  std::vector<std::optional<Literal>> values;
+  std::vector<std::optional<SmallVector<int64_t>>> shapes;
+};
+
+/// The element-wise `real`/`integer` (the latter when every input is an
+/// integer tensor) of `inputs` with NumPy broadcasting, as a literal of
+/// `resultType`; nullopt when an input is not a constant.
+std::optional<Literal>
+elementwiseFold(const FoldContext &ctx, ArrayRef<const Literal *> inputs,
+                int32_t resultType,
+                llvm::function_ref<double(ArrayRef<double>)> real,
+                llvm::function_ref<int64_t(ArrayRef<int64_t>)> integer);
+
+/// Evaluates a node on constants: its outputs, or nullopt when it cannot be
+/// evaluated (an input is not a constant). Errors (bad attributes, shapes
+/// that do not fit) fail naming the node.
+using FoldFn =
+    std::function<std::optional<std::vector<Literal>>(const FoldContext &)>;
 
 //===----------------------------------------------------------------------===//
 // The table of converters (Registry.cpp)
@@ -330,6 +439,9 @@ struct ConverterInfo {
   std::function<std::optional<onnx::NodeProto>(const onnx::NodeProto &,
                                                int64_t version)>
       standIn;
+  /// Evaluates the node when its inputs are constants (shape arithmetic);
+  /// a node folded so is replaced by its constant outputs before import.
+  FoldFn fold;
   /// For the documentation table (docs/generated/OnnxOps.md).
   std::string family, becomes, notes;
 };
@@ -382,6 +494,7 @@ void registerPoolConverters(ConverterRegistry &r);
 void registerShapeConverters(ConverterRegistry &r);
 void registerNormConverters(ConverterRegistry &r);
 void registerQuantConverters(ConverterRegistry &r);
+void registerShapeArithmeticConverters(ConverterRegistry &r);
 
 /// The version of `op` in `domain` at the model's opset `opset` of that
 /// domain: the newest since-version <= opset (libonnx's schemas up to opset
@@ -409,6 +522,10 @@ private:
   /// gives static shapes throughout.
   void fixInputShapes();
   void inferShapes();
+  /// Replaces every node whose converter can evaluate it on its constant
+  /// inputs and static shapes (shape arithmetic) by initializers; true if
+  /// any was.
+  bool foldConstants();
   void importNode(const onnx::NodeProto &n, const ConverterInfo &conv,
                   int64_t version);
 

@@ -24,8 +24,9 @@ using namespace mlir::qlow;
 namespace mlir::qlow::onnx_import {
 
 namespace {
-/// The default-domain opsets qlow imports.
-constexpr int64_t kMinOpset = 7, kMaxOpset = 21;
+/// The default-domain opsets qlow imports (each node then at its op version,
+/// which its converter must implement).
+constexpr int64_t kMinOpset = 1, kMaxOpset = 21;
 /// The newest IR version libonnx 1.12's checker accepts; newer IR versions
 /// add only what qlow does not read (float8, 4-bit and 16-bit types, ...).
 constexpr int64_t kLibOnnxMaxIrVersion = 8;
@@ -175,6 +176,91 @@ void ModelImporter::resolveConverters() {
   }
 }
 
+bool ModelImporter::foldConstants() {
+  // Folded values are kept only up to this many elements (a broadcast
+  // constant should not become a huge initializer).
+  constexpr int64_t kMaxFoldedElements = int64_t(1) << 24;
+  llvm::StringMap<const onnx::TensorProto *> initializers;
+  for (const onnx::TensorProto &t : s.graph.initializer())
+    initializers[t.name()] = &t;
+  llvm::StringSet<> graphOutputs;
+  for (const onnx::ValueInfoProto &o : s.graph.output())
+    graphOutputs.insert(o.name());
+  llvm::StringMap<Literal> folded;
+  auto constant = [&](const std::string &name) -> std::optional<Literal> {
+    if (auto it = folded.find(name); it != folded.end())
+      return it->second;
+    if (auto it = initializers.find(name); it != initializers.end())
+      return Literal::fromTensor(*it->second);
+    return std::nullopt;
+  };
+  auto staticShape =
+      [&](const std::string &name) -> std::optional<SmallVector<int64_t>> {
+    if (std::optional<Literal> l = constant(name))
+      return l->shape;
+    const onnx::TypeProto *t = s.types.lookup(name);
+    if (!t || !t->has_tensor_type() || !t->tensor_type().has_shape())
+      return std::nullopt;
+    SmallVector<int64_t> shape;
+    for (const auto &d : t->tensor_type().shape().dim()) {
+      if (!d.has_dim_value() || d.dim_value() < 0)
+        return std::nullopt;
+      shape.push_back(d.dim_value());
+    }
+    return shape;
+  };
+
+  std::vector<onnx::NodeProto> kept;
+  bool changed = false;
+  for (auto [i, n] : llvm::enumerate(s.graph.node())) {
+    const ConverterInfo &conv = *convs[i];
+    bool foldable = bool(conv.fold);
+    for (const std::string &o : n.output())
+      foldable &= !graphOutputs.contains(o);
+    std::optional<std::vector<Literal>> results;
+    if (foldable) {
+      // Constant inputs are decoded only when every input is one (a Gather
+      // of run-time indices from a large table decodes nothing).
+      bool allConstant = true;
+      for (const std::string &name : n.input())
+        allConstant &=
+            name.empty() || folded.count(name) || initializers.count(name);
+      std::vector<std::optional<Literal>> values;
+      std::vector<std::optional<SmallVector<int64_t>>> shapes;
+      for (const std::string &name : n.input()) {
+        values.push_back(allConstant && !name.empty() ? constant(name)
+                                                      : std::nullopt);
+        shapes.push_back(name.empty() ? std::nullopt : staticShape(name));
+      }
+      FoldContext ctx(n, versions[i], std::move(values), std::move(shapes));
+      results = conv.fold(ctx);
+      if (results && int(results->size()) > n.output_size())
+        fail("folding gave more results than the node has outputs (" +
+             describe(n) + ")");
+      if (results)
+        for (const Literal &l : *results)
+          if (l.size() > kMaxFoldedElements)
+            results.reset();
+    }
+    if (!results) {
+      kept.push_back(n);
+      continue;
+    }
+    changed = true;
+    for (auto [k, l] : llvm::enumerate(*results))
+      if (!n.output(k).empty())
+        folded[n.output(k)] = std::move(l);
+  }
+  if (!changed)
+    return false;
+  for (auto &[name, l] : folded)
+    *s.graph.add_initializer() = l.toTensor(name.str());
+  s.graph.clear_node();
+  for (onnx::NodeProto &n : kept)
+    *s.graph.add_node() = std::move(n);
+  return true;
+}
+
 void ModelImporter::fixInputShapes() {
   llvm::StringSet<> initializers;
   for (const onnx::TensorProto &t : s.graph.initializer())
@@ -198,15 +284,17 @@ void ModelImporter::fixInputShapes() {
       d->set_dim_value(s.options.batch);
     }
   }
-  // Declared intermediate and output shapes may name the batch symbolically;
-  // inference recomputes them from the fixed inputs.
+}
+
+void ModelImporter::inferShapes() {
+  // Declared intermediate and output shapes may name the batch symbolically
+  // (and, after folding, may be stale); inference recomputes them from the
+  // fixed inputs.
+  s.types.clear();
   s.graph.clear_value_info();
   for (onnx::ValueInfoProto &out : *s.graph.mutable_output())
     if (out.type().has_tensor_type())
       out.mutable_type()->mutable_tensor_type()->clear_shape();
-}
-
-void ModelImporter::inferShapes() {
   // libonnx 1.12's LayerNormalization (and Softmax) inference reads out of
   // bounds for an axis outside [-rank, rank) (found by qlow-onnx-fuzz): check
   // the axis first wherever the input rank is already known (graph inputs,
@@ -281,6 +369,15 @@ OwningOpRef<ModuleOp> ModelImporter::run() {
     SchemaStandIns standIns(s, convs, versions);
     onnx::checker::check_model(s.model);
     fixInputShapes();
+    inferShapes();
+  }
+  // Shape arithmetic evaluated now that the batch is fixed, until nothing
+  // more folds (a folded Reshape shape gives the next Shape a static input).
+  while (foldConstants()) {
+    convs.clear();
+    versions.clear();
+    resolveConverters();
+    SchemaStandIns standIns(s, convs, versions);
     inferShapes();
   }
 

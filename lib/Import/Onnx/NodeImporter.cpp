@@ -47,7 +47,7 @@ ImportState::ImportState(MLIRContext &ctx, onnx::ModelProto &model,
 
 NodeImporter::NodeImporter(ImportState &s, const onnx::NodeProto *node,
                            int64_t version)
-    : s(s), b(s.b), node(node), version(version), loc(s.fileLoc) {
+    : NodeView(node, version), s(s), b(s.b), loc(s.fileLoc) {
   if (node)
     loc = NameLoc::get(b.getStringAttr(nodeName(*node)), s.fileLoc);
 }
@@ -56,56 +56,56 @@ NodeImporter::NodeImporter(ImportState &s, const onnx::NodeProto *node,
 // Errors and attributes
 //===----------------------------------------------------------------------===//
 
-void NodeImporter::nodeError(const llvm::Twine &what) {
+void NodeView::nodeError(const llvm::Twine &what) const {
   if (!node) // the graph outputs
     fail(what);
   fail(what + " (" + describe(*node) + ")");
 }
 
-const onnx::AttributeProto *NodeImporter::attr(StringRef name) {
+const onnx::AttributeProto *NodeView::attr(StringRef name) const {
   for (const onnx::AttributeProto &a : node->attribute())
     if (a.name() == name)
       return &a;
   return nullptr;
 }
 
-int64_t NodeImporter::intAttr(StringRef name, int64_t dflt) {
+int64_t NodeView::intAttr(StringRef name, int64_t dflt) const {
   auto *a = attr(name);
   return a ? a->i() : dflt;
 }
 
-int64_t NodeImporter::normalizeAxis(int64_t axis, int64_t rank,
-                                    StringRef what) {
+int64_t NodeView::normalizeAxis(int64_t axis, int64_t rank,
+                                StringRef what) const {
   if (axis < -rank || axis >= rank)
     nodeError(what + " = " + llvm::Twine(axis) + " is out of range for rank " +
               llvm::Twine(rank));
   return axis < 0 ? axis + rank : axis;
 }
 
-int64_t NodeImporter::axisAttr(StringRef name, int64_t dflt, int64_t rank) {
+int64_t NodeView::axisAttr(StringRef name, int64_t dflt, int64_t rank) const {
   return normalizeAxis(intAttr(name, dflt), rank,
                        ("attribute '" + name + "'").str());
 }
 
-float NodeImporter::floatAttr(StringRef name, float dflt) {
+float NodeView::floatAttr(StringRef name, float dflt) const {
   auto *a = attr(name);
   return a ? a->f() : dflt;
 }
 
-std::string NodeImporter::stringAttr(StringRef name, StringRef dflt) {
+std::string NodeView::stringAttr(StringRef name, StringRef dflt) const {
   auto *a = attr(name);
   return a ? a->s() : dflt.str();
 }
 
-SmallVector<int64_t> NodeImporter::intsAttr(StringRef name,
-                                            ArrayRef<int64_t> dflt) {
+SmallVector<int64_t> NodeView::intsAttr(StringRef name,
+                                        ArrayRef<int64_t> dflt) const {
   auto *a = attr(name);
   if (!a)
     return SmallVector<int64_t>(dflt);
   return SmallVector<int64_t>(a->ints().begin(), a->ints().end());
 }
 
-void NodeImporter::allowAttributes(ArrayRef<StringRef> known) {
+void NodeView::allowAttributes(ArrayRef<StringRef> known) const {
   for (const onnx::AttributeProto &a : node->attribute())
     if (!llvm::is_contained(known, a.name()))
       nodeError("attribute '" + a.name() + "' is not supported");
@@ -174,6 +174,29 @@ void NodeImporter::alias() {
   s.tensors[out(0)] = tensor(in(0));
   if (auto it = s.constantTypes.find(in(0)); it != s.constantTypes.end())
     s.constantTypes[out(0)] = it->second;
+}
+
+Value NodeImporter::selectAlong(Value v, int64_t axis,
+                                ArrayRef<int64_t> indices, StringRef name) {
+  auto type = cast<RankedTensorType>(v.getType());
+  int64_t n = indices.size(), dim = type.getDimSize(axis);
+  if (n == dim && llvm::equal(indices, llvm::seq<int64_t>(0, n)))
+    return v;
+  SmallVector<int64_t> shape(type.getShape());
+  shape[axis] = n;
+  int64_t step = n > 1 ? indices[1] - indices[0] : 1;
+  bool even = step > 0;
+  for (int64_t i = 1; i < n && even; ++i)
+    even = indices[i] - indices[i - 1] == step;
+  if (even) {
+    SmallVector<int64_t> offsets(type.getRank(), 0), strides(type.getRank(), 1);
+    offsets[axis] = indices[0];
+    strides[axis] = step;
+    return SliceOp::create(b, loc, type.clone(shape), v, offsets, strides,
+                           nameAttr(name));
+  }
+  return GatherOp::create(b, loc, type.clone(shape), v, axis, indices,
+                          nameAttr(name));
 }
 
 Value NodeImporter::scaleBy(Value v, float factor, StringRef name) {

@@ -39,6 +39,8 @@ const ConverterRegistry &converters() {
     registerShapeConverters(r);
     r.setFamily("Quantized models");
     registerQuantConverters(r);
+    r.setFamily("Shape arithmetic (evaluated at compile time)");
+    registerShapeArithmeticConverters(r);
     return r;
   }();
   return registry;

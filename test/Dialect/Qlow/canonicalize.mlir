@@ -334,3 +334,18 @@ func.func @clamp_disjoint_not_fused(%a: tensor<4xf32>) -> tensor<4xf32> {
   %1 = qlow.clamp %0 {min = 8.0 : f32, max = 10.0 : f32} : tensor<4xf32> -> tensor<4xf32>
   return %1 : tensor<4xf32>
 }
+
+// -----
+
+// A slice of the whole tensor and a gather of every index in order are the
+// input; others stay.
+// CHECK-LABEL: func @identity_selections
+// CHECK-SAME: (%[[X:.*]]: tensor<2x3xf32>)
+// CHECK-NEXT: %[[G:.*]] = qlow.gather %[[X]] {axis = 1 : i64, indices = array<i64: 2, 1, 0>}
+// CHECK-NEXT: return %[[X]], %[[X]], %[[G]]
+func.func @identity_selections(%x: tensor<2x3xf32>) -> (tensor<2x3xf32>, tensor<2x3xf32>, tensor<2x3xf32>) {
+  %s = qlow.slice %x {offsets = array<i64: 0, 0>, strides = array<i64: 1, 1>} : tensor<2x3xf32> -> tensor<2x3xf32>
+  %g = qlow.gather %x {axis = 1 : i64, indices = array<i64: 0, 1, 2>} : tensor<2x3xf32> -> tensor<2x3xf32>
+  %r = qlow.gather %x {axis = 1 : i64, indices = array<i64: 2, 1, 0>} : tensor<2x3xf32> -> tensor<2x3xf32>
+  return %s, %g, %r : tensor<2x3xf32>, tensor<2x3xf32>, tensor<2x3xf32>
+}

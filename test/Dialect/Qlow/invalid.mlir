@@ -1332,3 +1332,67 @@ func.func @dynamic_filter(%x: tensor<1x4x4x3xf32>, %w: tensor<?x3x3x1xf32>) {
   %0 = qlow.conv2d %x, %w {strides = array<i64: 1, 1>, padding = array<i64: 1, 1, 1, 1>, dilation = array<i64: 1, 1>, groups = 3} : (tensor<1x4x4x3xf32>, tensor<?x3x3x1xf32>) -> tensor<1x4x4x3xf32>
   return
 }
+
+// -----
+
+func.func @slice_rank(%x: tensor<4x6xf32>) {
+  // expected-error @+1 {{'qlow.slice' op offsets, strides and the result must have one entry per input dimension}}
+  %0 = qlow.slice %x {offsets = array<i64: 0>, strides = array<i64: 1, 1>} : tensor<4x6xf32> -> tensor<4x6xf32>
+  return
+}
+
+// -----
+
+func.func @slice_stride(%x: tensor<4x6xf32>) {
+  // expected-error @+1 {{'qlow.slice' op stride 0 of dimension 1 is not positive}}
+  %0 = qlow.slice %x {offsets = array<i64: 0, 0>, strides = array<i64: 1, 0>} : tensor<4x6xf32> -> tensor<4x3xf32>
+  return
+}
+
+// -----
+
+func.func @slice_bounds(%x: tensor<4x6xf32>) {
+  // expected-error @+1 {{'qlow.slice' op dimension 1 (size 6) has no elements 2 + i*2 for i < 3}}
+  %0 = qlow.slice %x {offsets = array<i64: 0, 2>, strides = array<i64: 1, 2>} : tensor<4x6xf32> -> tensor<4x3xf32>
+  return
+}
+
+// -----
+
+func.func @slice_type(%x: tensor<4x6x!quant.uniform<i8:f32, 0.5>>) {
+  // expected-error @+1 {{'qlow.slice' op must keep the element type}}
+  %0 = qlow.slice %x {offsets = array<i64: 0, 0>, strides = array<i64: 1, 1>} : tensor<4x6x!quant.uniform<i8:f32, 0.5>> -> tensor<4x3x!quant.uniform<i8:f32, 0.25>>
+  return
+}
+
+// -----
+
+func.func @gather_axis(%x: tensor<4x6xf32>) {
+  // expected-error @+1 {{'qlow.gather' op axis 2 is out of range for rank 2}}
+  %0 = qlow.gather %x {axis = 2 : i64, indices = array<i64: 0>} : tensor<4x6xf32> -> tensor<4x6xf32>
+  return
+}
+
+// -----
+
+func.func @gather_count(%x: tensor<4x6xf32>) {
+  // expected-error @+1 {{'qlow.gather' op result dimension 1 is 6, expected 2}}
+  %0 = qlow.gather %x {axis = 1 : i64, indices = array<i64: 0, 5>} : tensor<4x6xf32> -> tensor<4x6xf32>
+  return
+}
+
+// -----
+
+func.func @gather_index(%x: tensor<4x6xf32>) {
+  // expected-error @+1 {{'qlow.gather' op index 6 is out of range for a dimension of size 6}}
+  %0 = qlow.gather %x {axis = 1 : i64, indices = array<i64: 0, 6>} : tensor<4x6xf32> -> tensor<4x2xf32>
+  return
+}
+
+// -----
+
+func.func @gather_empty(%x: tensor<4x6xf32>) {
+  // expected-error @+1 {{'qlow.gather' op needs at least one index}}
+  %0 = qlow.gather %x {axis = 1 : i64, indices = array<i64>} : tensor<4x6xf32> -> tensor<4x0xf32>
+  return
+}

@@ -83,3 +83,12 @@ func.func @integer_form(%x: tensor<1x4x4x2xi8>, %w: tensor<2x1x1x2xi8>, %b: tens
   %mm = qlow.int_matmul %a, %m, %mb : (tensor<3x2xi8>, tensor<2x5xi8>, tensor<5xi32>) -> tensor<3x5xi32>
   return %y, %mm : tensor<1x4x4x2xi8>, tensor<3x5xi32>
 }
+
+// CHECK-LABEL: func @selections
+func.func @selections(%x: tensor<1x4x6x8x!quant.uniform<i8:f32, 0.5:-3>>, %f: tensor<2x3xf32>) -> (tensor<1x2x6x4x!quant.uniform<i8:f32, 0.5:-3>>, tensor<2x5xf32>) {
+  // CHECK: qlow.slice %{{.*}} {name = "s", offsets = array<i64: 0, 1, 0, 0>, strides = array<i64: 1, 2, 1, 2>}
+  %s = qlow.slice %x {offsets = array<i64: 0, 1, 0, 0>, strides = array<i64: 1, 2, 1, 2>, name = "s"} : tensor<1x4x6x8x!quant.uniform<i8:f32, 0.5:-3>> -> tensor<1x2x6x4x!quant.uniform<i8:f32, 0.5:-3>>
+  // CHECK: qlow.gather %{{.*}} {axis = 1 : i64, indices = array<i64: 2, 0, 0, 1, 2>}
+  %g = qlow.gather %f {axis = 1 : i64, indices = array<i64: 2, 0, 0, 1, 2>} : tensor<2x3xf32> -> tensor<2x5xf32>
+  return %s, %g : tensor<1x2x6x4x!quant.uniform<i8:f32, 0.5:-3>>, tensor<2x5xf32>
+}

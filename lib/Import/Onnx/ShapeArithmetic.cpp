@@ -1,0 +1,208 @@
+//===- ShapeArithmetic.cpp - ONNX ops evaluated at compile time -----------===//
+//
+// The int64/bool arithmetic exporters put around reshapes (PyTorch's
+// `x.view(x.size(0), -1)` with a dynamic batch axis: Shape, Gather,
+// Unsqueeze, Concat, ...) is evaluated once the batch size is fixed: each op
+// here has a fold (FoldFn) and no run-time form; a node that cannot be
+// folded is an error naming it.
+//
+//===----------------------------------------------------------------------===//
+#include "Importer.h"
+
+#include <cmath>
+
+using namespace mlir;
+using namespace mlir::qlow;
+
+namespace mlir::qlow::onnx_import {
+namespace {
+
+/// The converter of an op qlow evaluates only at compile time.
+struct CompileTimeOnly : NodeImporter {
+  using NodeImporter::NodeImporter;
+  void convert() override {
+    std::string runtime;
+    for (int i = 0; i < node->input_size(); ++i)
+      if (has(i) && !tensor(in(i)).constant)
+        runtime = in(i);
+    nodeError("the value of '" + out() + "' depends on the run-time tensor '" +
+              runtime + "'; qlow evaluates " + node->op_type() +
+              " only at compile time (on constants and static shapes)");
+  }
+};
+
+std::optional<std::vector<Literal>> one(std::optional<Literal> l) {
+  if (!l)
+    return std::nullopt;
+  return std::vector<Literal>{std::move(*l)};
+}
+
+std::optional<std::vector<Literal>> foldShape(const FoldContext &c) {
+  const SmallVector<int64_t> *shape = c.shape(0);
+  if (!shape)
+    return std::nullopt;
+  int64_t rank = shape->size();
+  // Shape-15's start and end, clamped to [0, rank].
+  auto clampAxis = [&](int64_t a) {
+    if (a < 0)
+      a += rank;
+    return std::min(std::max<int64_t>(a, 0), rank);
+  };
+  int64_t start = clampAxis(c.intAttr("start", 0));
+  int64_t end = clampAxis(c.intAttr("end", rank));
+  SmallVector<int64_t> dims(shape->begin() + start,
+                            shape->begin() + std::max(start, end));
+  return one(
+      Literal::ofInts(dims, onnx::TensorProto::INT64, {int64_t(dims.size())}));
+}
+
+std::optional<std::vector<Literal>> foldSize(const FoldContext &c) {
+  const SmallVector<int64_t> *shape = c.shape(0);
+  if (!shape)
+    return std::nullopt;
+  int64_t n = 1;
+  for (int64_t d : *shape)
+    n *= d;
+  return one(Literal::ofInts({n}, onnx::TensorProto::INT64, {}));
+}
+
+std::optional<std::vector<Literal>> foldConstantOfShape(const FoldContext &c) {
+  const Literal *shape = c.value(0);
+  if (!shape)
+    return std::nullopt;
+  for (int64_t d : shape->ints)
+    if (d < 0)
+      c.nodeError("the shape has a negative dimension");
+  Literal value = Literal::ofInts({0}, onnx::TensorProto::FLOAT, {1});
+  if (const onnx::AttributeProto *a = c.attr("value")) {
+    std::optional<Literal> v = Literal::fromTensor(a->t());
+    if (!v || v->size() != 1)
+      c.nodeError("the value must be one number");
+    value = *v;
+  }
+  Literal r = Literal::make(value.dtype, shape->ints);
+  for (int64_t i = 0, n = r.size(); i < n; ++i)
+    r.set(i, value.real(0));
+  if (!value.isFloat())
+    for (int64_t i = 0, n = r.size(); i < n; ++i)
+      r.setInt(i, value.ints[0]);
+  return one(r);
+}
+
+std::optional<std::vector<Literal>> foldRange(const FoldContext &c) {
+  const Literal *start = c.value(0), *limit = c.value(1), *delta = c.value(2);
+  if (!start || !limit || !delta)
+    return std::nullopt;
+  if (start->size() != 1 || limit->size() != 1 || delta->size() != 1)
+    c.nodeError("start, limit and delta must be scalars");
+  double s = start->real(0), l = limit->real(0), d = delta->real(0);
+  if (d == 0)
+    c.nodeError("delta is 0");
+  int64_t n = std::max<int64_t>(int64_t(std::ceil((l - s) / d)), 0);
+  Literal r = Literal::make(start->dtype, {n});
+  for (int64_t i = 0; i < n; ++i) {
+    if (start->isFloat())
+      r.set(i, s + double(i) * d);
+    else
+      r.setInt(i, start->ints[0] + i * delta->ints[0]);
+  }
+  return one(r);
+}
+
+/// Comparisons and logic: a bool result of `f` on the first and the last
+/// input (one and the same for Not), exact on int64 as on floats.
+template <typename F>
+std::optional<std::vector<Literal>> foldPredicate(const FoldContext &c, F f) {
+  SmallVector<const Literal *> ins;
+  for (int i = 0; i < c.inputCount(); ++i)
+    ins.push_back(c.value(i));
+  return one(elementwiseFold(
+      c, ins, onnx::TensorProto::BOOL,
+      [&](ArrayRef<double> v) { return double(f(v[0], v.back())); },
+      [&](ArrayRef<int64_t> v) { return int64_t(f(v[0], v.back())); }));
+}
+
+std::optional<std::vector<Literal>> foldWhere(const FoldContext &c) {
+  const Literal *cond = c.value(0), *x = c.value(1), *y = c.value(2);
+  if (!cond || !x || !y)
+    return std::nullopt;
+  if (x->dtype != y->dtype)
+    c.nodeError("X and Y have different element types");
+  return one(elementwiseFold(
+      c, {cond, x, y}, x->dtype,
+      [](ArrayRef<double> v) { return v[0] != 0 ? v[1] : v[2]; },
+      [](ArrayRef<int64_t> v) { return v[0] != 0 ? v[1] : v[2]; }));
+}
+
+std::optional<std::vector<Literal>> foldMod(const FoldContext &c) {
+  const Literal *a = c.value(0), *b = c.value(1);
+  if (!a || !b)
+    return std::nullopt;
+  bool fmod = c.intAttr("fmod", 0) != 0;
+  if (a->isFloat() && !fmod)
+    c.nodeError("fmod must be 1 for floating-point inputs");
+  return one(elementwiseFold(
+      c, {a, b}, a->dtype,
+      [](ArrayRef<double> v) { return std::fmod(v[0], v[1]); },
+      [&](ArrayRef<int64_t> v) -> int64_t {
+        if (v[1] == 0)
+          c.nodeError("integer modulo by zero");
+        int64_t r = v[0] % v[1];
+        // fmod = 0: the sign of the divisor (Python's %).
+        if (!fmod && r != 0 && ((r < 0) != (v[1] < 0)))
+          r += v[1];
+        return r;
+      }));
+}
+
+} // namespace
+
+void registerShapeArithmeticConverters(ConverterRegistry &r) {
+  StringRef folded = "evaluated at compile time";
+  r.add<CompileTimeOnly>("Shape", {1, 13, 15, 19, 21}, folded,
+                         "of a tensor's static shape; `start`/`end`")
+      .fold = foldShape;
+  r.add<CompileTimeOnly>("Size", {1, 13, 19, 21}, folded, "").fold = foldSize;
+  r.add<CompileTimeOnly>("ConstantOfShape", {9, 20, 21}, folded, "").fold =
+      foldConstantOfShape;
+  r.add<CompileTimeOnly>("Range", {11}, folded, "").fold = foldRange;
+  r.add<CompileTimeOnly>("Equal", {7, 11, 13, 19}, folded, "").fold =
+      [](const FoldContext &c) {
+        return foldPredicate(c, [](auto a, auto b) { return a == b; });
+      };
+  r.add<CompileTimeOnly>("Less", {7, 9, 13}, folded, "").fold =
+      [](const FoldContext &c) {
+        return foldPredicate(c, [](auto a, auto b) { return a < b; });
+      };
+  r.add<CompileTimeOnly>("LessOrEqual", {12, 16}, folded, "").fold =
+      [](const FoldContext &c) {
+        return foldPredicate(c, [](auto a, auto b) { return a <= b; });
+      };
+  r.add<CompileTimeOnly>("Greater", {7, 9, 13}, folded, "").fold =
+      [](const FoldContext &c) {
+        return foldPredicate(c, [](auto a, auto b) { return a > b; });
+      };
+  r.add<CompileTimeOnly>("GreaterOrEqual", {12, 16}, folded, "").fold =
+      [](const FoldContext &c) {
+        return foldPredicate(c, [](auto a, auto b) { return a >= b; });
+      };
+  r.add<CompileTimeOnly>("Not", {1}, folded, "").fold =
+      [](const FoldContext &c) {
+        return foldPredicate(c, [](auto a, auto) { return a == 0; });
+      };
+  r.add<CompileTimeOnly>("And", {7}, folded, "").fold =
+      [](const FoldContext &c) {
+        return foldPredicate(c,
+                             [](auto a, auto b) { return a != 0 && b != 0; });
+      };
+  r.add<CompileTimeOnly>("Or", {7}, folded, "").fold =
+      [](const FoldContext &c) {
+        return foldPredicate(c,
+                             [](auto a, auto b) { return a != 0 || b != 0; });
+      };
+  r.add<CompileTimeOnly>("Where", {9, 16}, folded, "").fold = foldWhere;
+  r.add<CompileTimeOnly>("Mod", {10, 13}, folded, "`fmod` 0 and 1").fold =
+      foldMod;
+}
+
+} // namespace mlir::qlow::onnx_import
