@@ -279,6 +279,11 @@ public:
   Value buildConv(StringRef x, Value input, Value filter, Value bias,
                   StringRef name);
 
+  /// The global average (or max) pool of the NCHW tensor `x` named `name`:
+  /// [N,1,1,C] in NHWC; a max pool (a window of the whole plane) keeps a
+  /// quantized input's type.
+  Value buildGlobalPool(bool isMax, StringRef x, StringRef name);
+
   // --- quantization ----------------------------------------------------------
   /// The quantized element type given by a scale input and an optional
   /// zero-point input (storage `dtype` when there is no zero point), per
@@ -495,6 +500,7 @@ void registerShapeConverters(ConverterRegistry &r);
 void registerNormConverters(ConverterRegistry &r);
 void registerQuantConverters(ConverterRegistry &r);
 void registerShapeArithmeticConverters(ConverterRegistry &r);
+void registerReduceConverters(ConverterRegistry &r);
 
 /// The version of `op` in `domain` at the model's opset `opset` of that
 /// domain: the newest since-version <= opset (libonnx's schemas up to opset

@@ -241,6 +241,19 @@ Value NodeImporter::tosaMul(Value x, Value y, Type type) {
   return tosa::MulOp::create(b, loc, type, x, y, shift);
 }
 
+Value NodeImporter::buildGlobalPool(bool isMax, StringRef x, StringRef name) {
+  SmallVector<int64_t> s = shapeOf(x, isMax);
+  if (s.size() != 4)
+    nodeError("only NCHW (rank 4) inputs are supported");
+  Value input = nhwcValue(x);
+  auto type = cast<RankedTensorType>(input.getType()).clone({s[0], 1, 1, s[1]});
+  if (isMax)
+    return MaxPool2DOp::create(
+        b, loc, type, input, ArrayRef<int64_t>{s[2], s[3]},
+        ArrayRef<int64_t>{1, 1}, ArrayRef<int64_t>{0, 0, 0, 0}, nameAttr(name));
+  return GlobalAvgPoolOp::create(b, loc, type, input, nameAttr(name));
+}
+
 int32_t NodeImporter::storageDataType(quant::QuantizedType q) {
   if (q.getStorageTypeIntegralWidth() > 8)
     return onnx::TensorProto::INT32;

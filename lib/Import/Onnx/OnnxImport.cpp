@@ -14,6 +14,7 @@
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/Tosa/IR/TosaOps.h"
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/Verifier.h"
@@ -32,8 +33,8 @@ using namespace mlir::qlow;
 OwningOpRef<ModuleOp> mlir::qlow::importOnnxModelFromBuffer(
     llvm::StringRef buffer, llvm::StringRef sourceName, MLIRContext &ctx,
     const OnnxImportOptions &options) {
-  ctx.loadDialect<func::FuncDialect, arith::ArithDialect, tosa::TosaDialect,
-                  QlowDialect>();
+  ctx.loadDialect<func::FuncDialect, arith::ArithDialect, math::MathDialect,
+                  tosa::TosaDialect, QlowDialect>();
   Location fileLoc = FileLineColLoc::get(&ctx, sourceName, 0, 0);
   if (options.batch < 1) {
     emitError(fileLoc) << "the batch size must be at least 1, got "
@@ -89,8 +90,8 @@ mlir::qlow::importOnnxModel(llvm::StringRef path, MLIRContext &ctx,
 }
 
 void mlir::qlow::registerOnnxImportDialects(DialectRegistry &registry) {
-  registry.insert<func::FuncDialect, arith::ArithDialect, tosa::TosaDialect,
-                  QlowDialect>();
+  registry.insert<func::FuncDialect, arith::ArithDialect, math::MathDialect,
+                  tosa::TosaDialect, QlowDialect>();
 }
 
 bool mlir::qlow::isOnnxModelPath(llvm::StringRef path) {

@@ -75,16 +75,14 @@ struct Pool : NodeImporter {
   }
 };
 
-struct GlobalAveragePool : NodeImporter {
+/// GlobalAveragePool and GlobalMaxPool (a max pool whose window is the
+/// whole plane).
+struct GlobalPool : NodeImporter {
   using NodeImporter::NodeImporter;
   void convert() override {
-    const std::string &x = in(0), &y = out();
-    if (shapeOf(x).size() != 4)
-      nodeError("only NCHW (rank 4) inputs are supported");
-    Value input = nhwcValue(x);
-    defineOutput(GlobalAvgPoolOp::create(b, loc, f32(toNHWC(shapeOf(y))), input,
-                                         nameAttr(y)),
-                 true);
+    defineOutput(
+        buildGlobalPool(node->op_type() == "GlobalMaxPool", in(0), out()),
+        true);
   }
 };
 
@@ -100,8 +98,11 @@ void registerPoolConverters(ConverterRegistry &r) {
               "`count_include_pad=1` with padding: depthwise conv with "
               "weights `1/(kh*kw)` over the zero-padded input (not with "
               "`ceil_mode`); no dilation");
-  r.add<GlobalAveragePool>("GlobalAveragePool", {1}, "`qlow.global_avg_pool`",
-                           "");
+  r.add<GlobalPool>("GlobalAveragePool", {1}, "`qlow.global_avg_pool`",
+                    "NCHW");
+  r.add<GlobalPool>("GlobalMaxPool", {1}, "`qlow.max_pool2d`",
+                    "NCHW; a window of the whole plane (keeps a quantized "
+                    "input's type)");
 }
 
 } // namespace mlir::qlow::onnx_import

@@ -33,6 +33,8 @@ const ConverterRegistry &converters() {
     registerElementwiseConverters(r);
     r.setFamily("Pooling");
     registerPoolConverters(r);
+    r.setFamily("Reductions");
+    registerReduceConverters(r);
     r.setFamily("Normalization and softmax");
     registerNormConverters(r);
     r.setFamily("Shapes, layout and data movement");

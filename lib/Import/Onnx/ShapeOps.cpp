@@ -689,7 +689,6 @@ std::optional<std::vector<Literal>> foldSplit(const FoldContext &c) {
 // Compile-time evaluation (shape arithmetic)
 //===----------------------------------------------------------------------===//
 
-
 /// The same values in another shape.
 Literal reshaped(const Literal &l, ArrayRef<int64_t> shape) {
   Literal r = l;

@@ -1,0 +1,167 @@
+//===- ReduceOps.cpp - ONNX reductions ------------------------------------===//
+//
+// ReduceMean over H and W of an NCHW tensor is a global average pool and
+// ReduceMax over them a max pool with the whole plane as its window, so both
+// quantize like the pools they are; every other reduction is TOSA in a float
+// island.
+//
+//===----------------------------------------------------------------------===//
+#include "Importer.h"
+
+#include "Qlow/IR/QlowOps.h"
+#include "Qlow/IR/QuantUtils.h"
+
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/Tosa/IR/TosaOps.h"
+
+#include <cmath>
+
+using namespace mlir;
+using namespace mlir::qlow;
+
+namespace mlir::qlow::onnx_import {
+namespace {
+
+struct Reduce : NodeImporter {
+  using NodeImporter::NodeImporter;
+
+  void convert() override {
+    StringRef op = node->op_type();
+    const std::string &x = in(0), &y = out();
+    SmallVector<int64_t> inShape = shapeOf(x);
+    int64_t rank = inShape.size();
+    // Axes as an attribute, or as an input from ReduceSum-13 and the other
+    // reductions' 18.
+    bool axesInput = version >= (op == "ReduceSum" ? 13 : 18);
+    SmallVector<int64_t> axes = axesInput ? (has(1) ? requireInts(1, "the axes")
+                                                    : SmallVector<int64_t>())
+                                          : intsAttr("axes", {});
+    bool keepDims = intAttr("keepdims", 1) != 0;
+    if (axes.empty()) {
+      if (axesInput && intAttr("noop_with_empty_axes", 0)) {
+        alias();
+        return;
+      }
+      axes = llvm::to_vector(llvm::seq<int64_t>(0, rank));
+    }
+    SmallVector<bool> reduced(rank, false);
+    for (int64_t a : axes) {
+      a = normalizeAxis(a, rank, "axis");
+      if (reduced[a])
+        nodeError("axis " + llvm::Twine(a) + " is reduced twice");
+      reduced[a] = true;
+    }
+    bool spatial =
+        rank == 4 && !reduced[0] && !reduced[1] && reduced[2] && reduced[3];
+    if (spatial && (op == "ReduceMean" || op == "ReduceMax"))
+      return globalPool(op == "ReduceMax", keepDims);
+
+    // The NHWC form serves when the rank is kept.
+    bool nhwc = false;
+    Value v = keepDims ? anyLayout(x, nhwc) : onnxValue(x);
+    auto type = cast<RankedTensorType>(v.getType());
+    if (!isFloatTensor(type))
+      nodeError("the input must be float");
+    SmallVector<int64_t> shape(type.getShape());
+    int64_t count = 1;
+    SmallVector<uint32_t> layoutAxes;
+    for (int64_t d = 0; d < rank; ++d)
+      if (reduced[d]) {
+        int64_t pos = layoutAxis(d, nhwc);
+        count *= shape[pos];
+        shape[pos] = 1;
+        layoutAxes.push_back(uint32_t(pos));
+      }
+    auto kept = f32(shape);
+    SmallVector<int64_t> outShape = shapeOf(y);
+    auto resultType = keepDims ? kept : f32(outShape);
+    Value result = island(y, resultType, [&]() -> Value {
+      // One TOSA reduction per axis.
+      auto reduceAll = [&](auto tag, Value t) {
+        using ReduceOp = decltype(tag);
+        SmallVector<int64_t> s(type.getShape());
+        for (uint32_t a : layoutAxes) {
+          s[a] = 1;
+          t = ReduceOp::create(b, loc, f32(s), t, a);
+        }
+        return t;
+      };
+      Value r;
+      if (op == "ReduceSum")
+        r = reduceAll(tosa::ReduceSumOp(), v);
+      else if (op == "ReduceMean")
+        r = tosaMul(reduceAll(tosa::ReduceSumOp(), v),
+                    tosaScalar(rank, 1.0f / float(count)), kept);
+      else if (op == "ReduceMax")
+        r = reduceAll(tosa::ReduceMaxOp(), v);
+      else if (op == "ReduceMin")
+        r = reduceAll(tosa::ReduceMinOp(), v);
+      else if (op == "ReduceProd")
+        r = reduceAll(tosa::ReduceProductOp(), v);
+      else if (op == "ReduceL1")
+        r = reduceAll(tosa::ReduceSumOp(),
+                      tosa::AbsOp::create(b, loc, type, v));
+      else if (op == "ReduceSumSquare" || op == "ReduceL2") {
+        r = reduceAll(tosa::ReduceSumOp(), tosaMul(v, v, type));
+        if (op == "ReduceL2")
+          r = math::SqrtOp::create(b, loc, r);
+      } else if (op == "ReduceLogSum") {
+        r = tosa::LogOp::create(b, loc, kept,
+                                reduceAll(tosa::ReduceSumOp(), v));
+      } else { // ReduceLogSumExp, shifted by the maximum (no overflow)
+        Value m = reduceAll(tosa::ReduceMaxOp(), v);
+        Value e = tosa::ExpOp::create(b, loc, type,
+                                      tosa::SubOp::create(b, loc, type, v, m));
+        r = tosa::AddOp::create(
+            b, loc, kept,
+            tosa::LogOp::create(b, loc, kept,
+                                reduceAll(tosa::ReduceSumOp(), e)),
+            m);
+      }
+      return keepDims ? r : tosaReshape(r, outShape);
+    });
+    defineOutput(result, nhwc);
+  }
+
+private:
+  /// ReduceMean / ReduceMax over H and W: [N,1,1,C] in NHWC.
+  void globalPool(bool isMax, bool keepDims) {
+    const std::string &y = out();
+    Value pooled =
+        buildGlobalPool(isMax, in(0), keepDims ? y : auxName(y, "pool"));
+    if (keepDims) {
+      defineOutput(pooled, true);
+      return;
+    }
+    // [N,1,1,C] holds its elements in the order of [N,C].
+    defineOutput(
+        ReshapeOp::create(
+            b, loc,
+            cast<RankedTensorType>(pooled.getType()).clone(shapeOf(y, isMax)),
+            pooled, nameAttr(y)),
+        false);
+  }
+};
+
+} // namespace
+
+void registerReduceConverters(ConverterRegistry &r) {
+  StringRef island = "island (TOSA reductions)";
+  StringRef axes = "`axes` as attribute or (13 for ReduceSum, 18 for the "
+                   "others) constant input, `keepdims`, "
+                   "`noop_with_empty_axes`";
+  r.add<Reduce>("ReduceMean", {1, 11, 13, 18},
+                "`qlow.global_avg_pool` over H,W of NCHW; else island", axes);
+  r.add<Reduce>("ReduceMax", {1, 11, 12, 13, 18, 20},
+                "`qlow.max_pool2d` over H,W of NCHW; else island", axes);
+  r.add<Reduce>("ReduceSum", {1, 11, 13}, island, axes);
+  r.add<Reduce>("ReduceMin", {1, 11, 12, 13, 18, 20}, island, axes);
+  r.add<Reduce>("ReduceProd", {1, 11, 13, 18}, island, axes);
+  r.add<Reduce>("ReduceL1", {1, 11, 13, 18}, island, axes);
+  r.add<Reduce>("ReduceL2", {1, 11, 13, 18}, island, axes);
+  r.add<Reduce>("ReduceSumSquare", {1, 11, 13, 18}, island, axes);
+  r.add<Reduce>("ReduceLogSum", {1, 11, 13, 18}, island, axes);
+  r.add<Reduce>("ReduceLogSumExp", {1, 11, 13, 18}, island, axes);
+}
+
+} // namespace mlir::qlow::onnx_import
