@@ -28,7 +28,7 @@ The models:
     upsample_cnn  opset 13, input [N, 3, 32, 32]: conv3x3 3->8 + relu,
         F.interpolate(scale_factor=2, nearest), conv3x3 8->8 + relu,
         F.interpolate(scale_factor=2, bilinear, align_corners=False),
-        conv3x3 8->4, global average pool, flatten, Linear 4->10 (Resize);
+        conv3x3 8->4, 4x4 max pool, flatten, Linear -> 10 (Resize);
     upsample_cnn_align  the same, with the nearest upsampling to an explicit
         size=(50, 50) (Resize with `sizes` computed from the input's Shape)
         and the bilinear one with align_corners=True;
@@ -163,8 +163,11 @@ def upsample_cnn(align=False):
             self.conv1 = nn.Conv2d(3, 8, 3, padding=1)
             self.conv2 = nn.Conv2d(8, 8, 3, padding=1)
             self.conv3 = nn.Conv2d(8, 4, 3, padding=1)
-            self.pool = nn.AdaptiveAvgPool2d(1)
-            self.fc = nn.Linear(4, 10)
+            # A head that sees where things are (a global average would
+            # hide a resize that shifts or mirrors by a pixel): 4x4 max
+            # pools of the 128x128 (100x100 with align) map, flattened.
+            side = 25 if align else 32
+            self.fc = nn.Linear(4 * side * side, 10)
 
         def forward(self, x):
             x = F.relu(self.conv1(x))
@@ -176,7 +179,7 @@ def upsample_cnn(align=False):
             x = F.interpolate(x, scale_factor=2, mode="bilinear",
                               align_corners=align)
             x = self.conv3(x)
-            return self.fc(torch.flatten(self.pool(x), 1))
+            return self.fc(torch.flatten(F.max_pool2d(x, 4), 1))
 
     return UpsampleCNN()
 

@@ -5,6 +5,7 @@
 #include "Qlow/IR/QuantUtils.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/Tosa/IR/TosaOps.h"
 
 #include <cfloat>
@@ -45,6 +46,11 @@ struct Binary : NodeImporter {
     };
     Value lhs = operand(in(0), lt.constant);
     Value rhs = operand(in(1), rc);
+    if (opType == "Mul" && !lt.constant && !rt.constant)
+      if (Value silu = fuseSiLU(lhs, rhs, type)) {
+        defineOutput(silu, nhwc);
+        return;
+      }
     Value result;
     if (opType == "Add" || (opType == "Sub" && rc))
       result = AddOp::create(b, loc, type, lhs, rhs, FloatAttr(), FloatAttr(),
@@ -71,7 +77,34 @@ struct Binary : NodeImporter {
     }
     defineOutput(result, nhwc);
   }
+
+private:
+  Value fuseSiLU(Value a, Value c, RankedTensorType type);
 };
+
+/// x * Sigmoid(x) (SiLU, Swish) as one island with both ops, so that the
+/// model has one float op there, not two; the Sigmoid's own island is left
+/// to canonicalization when nothing else reads it.
+Value Binary::fuseSiLU(Value a, Value c, RankedTensorType type) {
+  for (auto [x, s] : {std::pair(a, c), std::pair(c, a)}) {
+    auto sig = s.getDefiningOp<FloatIslandOp>();
+    if (!sig || x.getType() != type || s.getType() != type)
+      continue;
+    Block &body = sig.getBody().front();
+    auto sigmoid = dyn_cast<tosa::SigmoidOp>(body.front());
+    if (!sigmoid || sigmoid.getInput() != x ||
+        &*std::next(body.begin()) != body.getTerminator())
+      continue;
+    return islandResults(
+        out(), type,
+        [&] {
+          Value y = tosa::SigmoidOp::create(b, loc, type, x);
+          return SmallVector<Value>{tosaMul(x, y, type)};
+        },
+        "no quantized kernel for SiLU (x * Sigmoid(x))")[0];
+  }
+  return Value();
+}
 
 /// A qlow.clamp of input 0 to [lo, hi] (either may be absent).
 struct Clamp : NodeImporter {
@@ -127,45 +160,357 @@ struct Clip : Clamp {
   }
 };
 
-/// The activations qlow has no quantized kernel for: TOSA in an island.
+/// The activations and math functions qlow has no quantized kernel for:
+/// TOSA (and element-wise math where TOSA has no op) in an island.
 struct UnaryIsland : NodeImporter {
   using NodeImporter::NodeImporter;
   void convert() override {
-    StringRef op = node->op_type();
     bool nhwc;
     Value x = anyLayout(in(0), nhwc);
     auto type = cast<RankedTensorType>(x.getType());
-    int64_t rank = type.getRank();
-    Value result = island(out(), type, [&]() -> Value {
-      if (op == "Sigmoid")
-        return tosa::SigmoidOp::create(b, loc, type, x);
-      if (op == "Tanh")
-        return tosa::TanhOp::create(b, loc, type, x);
-      if (op == "Erf")
-        return tosa::ErfOp::create(b, loc, type, x);
-      if (op == "LeakyRelu") {
-        // max(x, 0) + alpha * min(x, 0)
-        float alpha = floatAttr("alpha", 0.01f);
-        Value zero = tosaScalar(rank, 0.0f);
-        Value pos = tosa::MaximumOp::create(b, loc, type, x, zero);
-        Value neg = tosa::MinimumOp::create(b, loc, type, x, zero);
-        Value scaled = tosaMul(neg, tosaScalar(rank, alpha), type);
-        return tosa::AddOp::create(b, loc, type, pos, scaled);
-      }
-      // HardSigmoid: clamp(alpha * x + beta, 0, 1); HardSwish: x * that
-      // with alpha = 1/6, beta = 1/2.
-      bool swish = op == "HardSwish";
-      float alpha = swish ? 1.0f / 6.0f : floatAttr("alpha", 0.2f);
-      float beta = swish ? 0.5f : floatAttr("beta", 0.5f);
-      Value ax = tosaMul(x, tosaScalar(rank, alpha), type);
-      Value axb = tosa::AddOp::create(b, loc, type, ax, tosaScalar(rank, beta));
-      Value hs = tosa::ClampOp::create(
-          b, loc, type, axb, b.getF32FloatAttr(0.0f), b.getF32FloatAttr(1.0f));
-      return swish ? tosaMul(x, hs, type) : hs;
-    });
-    defineOutput(result, nhwc);
+    if (!isFloatTensor(type))
+      nodeError("the input must be float");
+    defineOutput(island(out(), type, [&] { return build(x, type); }), nhwc);
+  }
+
+private:
+  Value scalar(float v) { return tosaScalar(rankOf, v); }
+  Value mul(Value a, Value c) { return tosaMul(a, c, a.getType()); }
+  Value add(Value a, Value c) {
+    return tosa::AddOp::create(b, loc, a.getType(), a, c);
+  }
+  Value sub(Value a, Value c) {
+    return tosa::SubOp::create(b, loc, a.getType(), a, c);
+  }
+  Value exp(Value a) { return tosa::ExpOp::create(b, loc, a.getType(), a); }
+  /// x < 0 ? neg : pos
+  Value selectNegative(Value x, Value neg, Value pos) {
+    auto type = cast<RankedTensorType>(x.getType());
+    Value isNeg = tosa::GreaterOp::create(b, loc, type.clone(b.getI1Type()),
+                                          scalar(0.0f), x);
+    return tosa::SelectOp::create(b, loc, type, isNeg, neg, pos);
+  }
+  /// log(1 + exp(x)) as ONNX defines Softplus.
+  Value softplus(Value x) {
+    return tosa::LogOp::create(b, loc, x.getType(), add(exp(x), scalar(1.0f)));
+  }
+
+  Value build(Value x, RankedTensorType type) {
+    StringRef op = node->op_type();
+    rankOf = type.getRank();
+    if (op == "Sigmoid")
+      return tosa::SigmoidOp::create(b, loc, type, x);
+    if (op == "Tanh")
+      return tosa::TanhOp::create(b, loc, type, x);
+    if (op == "Erf")
+      return tosa::ErfOp::create(b, loc, type, x);
+    if (op == "Exp")
+      return exp(x);
+    if (op == "Log")
+      return tosa::LogOp::create(b, loc, type, x);
+    if (op == "Abs")
+      return tosa::AbsOp::create(b, loc, type, x);
+    if (op == "Reciprocal")
+      return tosa::ReciprocalOp::create(b, loc, type, x);
+    if (op == "Floor")
+      return tosa::FloorOp::create(b, loc, type, x);
+    if (op == "Ceil")
+      return tosa::CeilOp::create(b, loc, type, x);
+    if (op == "Sqrt")
+      return math::SqrtOp::create(b, loc, x);
+    if (op == "Round") // halves to even, as ONNX rounds
+      return math::RoundEvenOp::create(b, loc, x);
+    if (op == "Sin")
+      return math::SinOp::create(b, loc, x);
+    if (op == "Cos")
+      return math::CosOp::create(b, loc, x);
+    if (op == "Sign") {
+      auto i1 = type.clone(b.getI1Type());
+      Value pos = tosa::GreaterOp::create(b, loc, i1, x, scalar(0.0f));
+      Value neg = tosa::GreaterOp::create(b, loc, i1, scalar(0.0f), x);
+      Value one =
+          tosa::SelectOp::create(b, loc, type, pos, scalar(1.0f), scalar(0.0f));
+      return tosa::SelectOp::create(b, loc, type, neg, scalar(-1.0f), one);
+    }
+    if (op == "Softsign") // x / (1 + |x|)
+      return mul(x,
+                 tosa::ReciprocalOp::create(
+                     b, loc, type,
+                     add(tosa::AbsOp::create(b, loc, type, x), scalar(1.0f))));
+    if (op == "Softplus")
+      return softplus(x);
+    if (op == "Mish") // x tanh(softplus(x))
+      return mul(x, tosa::TanhOp::create(b, loc, type, softplus(x)));
+    if (op == "LeakyRelu") // max(x, 0) + alpha * min(x, 0)
+      return add(tosa::MaximumOp::create(b, loc, type, x, scalar(0.0f)),
+                 mul(tosa::MinimumOp::create(b, loc, type, x, scalar(0.0f)),
+                     scalar(floatAttr("alpha", 0.01f))));
+    if (op == "ThresholdedRelu") {
+      Value above =
+          tosa::GreaterOp::create(b, loc, type.clone(b.getI1Type()), x,
+                                  scalar(floatAttr("alpha", 1.0f)));
+      return tosa::SelectOp::create(b, loc, type, above, x, scalar(0.0f));
+    }
+    if (op == "Elu" || op == "Selu") {
+      // Elu: x < 0 ? alpha (exp(x) - 1) : x; Selu: gamma times that.
+      float alpha =
+          floatAttr("alpha", op == "Elu" ? 1.0f : 1.67326319217681884765625f);
+      Value neg = mul(sub(exp(x), scalar(1.0f)), scalar(alpha));
+      Value r = selectNegative(x, neg, x);
+      return op == "Selu"
+                 ? mul(r,
+                       scalar(floatAttr("gamma", 1.05070102214813232421875f)))
+                 : r;
+    }
+    if (op == "Celu") {
+      // max(0, x) + min(0, alpha (exp(x / alpha) - 1))
+      float alpha = floatAttr("alpha", 1.0f);
+      Value e = mul(sub(exp(mul(x, scalar(1.0f / alpha))), scalar(1.0f)),
+                    scalar(alpha));
+      return add(tosa::MaximumOp::create(b, loc, type, x, scalar(0.0f)),
+                 tosa::MinimumOp::create(b, loc, type, e, scalar(0.0f)));
+    }
+    // HardSigmoid: clamp(alpha * x + beta, 0, 1); HardSwish: x * that with
+    // alpha = 1/6, beta = 1/2.
+    bool swish = op == "HardSwish";
+    float alpha = swish ? 1.0f / 6.0f : floatAttr("alpha", 0.2f);
+    float beta = swish ? 0.5f : floatAttr("beta", 0.5f);
+    Value hs = tosa::ClampOp::create(
+        b, loc, type, add(mul(x, scalar(alpha)), scalar(beta)),
+        b.getF32FloatAttr(0.0f), b.getF32FloatAttr(1.0f));
+    return swish ? mul(x, hs) : hs;
+  }
+
+  int64_t rankOf = 0;
+};
+
+/// PRelu: x < 0 ? slope * x : x, the slope broadcast to x.
+struct PRelu : NodeImporter {
+  using NodeImporter::NodeImporter;
+  void convert() override {
+    SmallVector<int64_t> shape = shapeOf(out());
+    int64_t rank = shape.size();
+    bool nhwc = rank == 4 && tensor(in(0)).nhwc && constantOf(1);
+    Value x = nhwc ? nhwcValue(in(0)) : onnxValue(in(0));
+    Value slope = constantOf(1)
+                      ? materialize(constantForRank(constantOf(1), rank, nhwc))
+                      : toRank(onnxValue(in(1)), rank, in(1));
+    auto type = cast<RankedTensorType>(x.getType());
+    defineOutput(
+        island(out(), type,
+               [&]() -> Value {
+                 Value neg = tosaMul(x, slope, type);
+                 Value isNeg =
+                     tosa::GreaterOp::create(b, loc, type.clone(b.getI1Type()),
+                                             tosaScalar(rank, 0.0f), x);
+                 return tosa::SelectOp::create(b, loc, type, isNeg, neg, x);
+               }),
+        nhwc);
   }
 };
+
+/// Neg: a multiplication by -1 (quantizable).
+struct Neg : NodeImporter {
+  using NodeImporter::NodeImporter;
+  void convert() override {
+    bool nhwc;
+    Value x = anyLayout(in(0), nhwc);
+    defineOutput(scaleBy(x, -1.0f, out()), nhwc);
+  }
+};
+
+/// Sum and Mean of any number of inputs (qlow.add chains, then a
+/// multiplication by 1/n), Min and Max (a clamp when every operand but one
+/// is a scalar constant, else TOSA in an island); all broadcast.
+struct Variadic : NodeImporter {
+  using NodeImporter::NodeImporter;
+  void convert() override {
+    StringRef op = node->op_type();
+    SmallVector<int64_t> outShape = shapeOf(out());
+    int64_t rank = outShape.size();
+    int n = node->input_size();
+    if (n == 1) {
+      alias();
+      return;
+    }
+    if (op == "Min" || op == "Max") {
+      // One run-time operand and scalar constants: a clamp.
+      int runtime = -1;
+      std::optional<float> bound;
+      bool clampForm = true;
+      for (int i = 0; i < n; ++i) {
+        DenseElementsAttr c = constantOf(i);
+        if (!c) {
+          clampForm &= runtime < 0;
+          runtime = i;
+          continue;
+        }
+        clampForm &= c.getType().getNumElements() == 1 &&
+                     isa<FloatType>(c.getElementType());
+        if (!clampForm)
+          break;
+        float v = floatsOf(c)[0];
+        bound = !bound
+                    ? v
+                    : (op == "Max" ? std::max(*bound, v) : std::min(*bound, v));
+      }
+      if (clampForm && runtime >= 0 && bound &&
+          shapeOf(in(runtime)) == outShape) {
+        bool nhwc;
+        Value x = anyLayout(in(runtime), nhwc);
+        FloatAttr lo = op == "Max" ? b.getF32FloatAttr(*bound) : FloatAttr();
+        FloatAttr hi = op == "Min" ? b.getF32FloatAttr(*bound) : FloatAttr();
+        defineOutput(
+            ClampOp::create(b, loc, x.getType(), x, lo, hi, nameAttr(out())),
+            nhwc);
+        return;
+      }
+    }
+    SmallVector<Value> operands;
+    for (int i = 0; i < n; ++i)
+      operands.push_back(inputForRank(i, rank));
+    RankedTensorType type = f32(outShape);
+    if (op == "Min" || op == "Max") {
+      defineOutput(
+          island(out(), type,
+                 [&]() -> Value {
+                   Value r = operands[0];
+                   for (int i = 1; i < n; ++i) {
+                     auto t = i + 1 == n ? type : broadcastType(r, operands[i]);
+                     r = op == "Max" ? tosa::MaximumOp::create(b, loc, t, r,
+                                                               operands[i])
+                                           .getResult()
+                                     : tosa::MinimumOp::create(b, loc, t, r,
+                                                               operands[i])
+                                           .getResult();
+                   }
+                   return r;
+                 }),
+          false);
+      return;
+    }
+    // Sum and Mean: a chain of adds, the last named after the output.
+    bool mean = op == "Mean";
+    Value r = operands[0];
+    for (int i = 1; i < n; ++i) {
+      bool last = i + 1 == n && !mean;
+      RankedTensorType t = i + 1 == n ? type : broadcastType(r, operands[i]);
+      r = AddOp::create(
+          b, loc, t, r, operands[i], FloatAttr(), FloatAttr(),
+          nameAttr(last ? out() : auxName(out(), "sum" + std::to_string(i))));
+    }
+    if (mean)
+      r = scaleBy(r, 1.0f / float(n), out());
+    defineOutput(r, false);
+  }
+
+private:
+  RankedTensorType broadcastType(Value a, Value c) {
+    auto s = broadcastShapes(cast<RankedTensorType>(a.getType()).getShape(),
+                             cast<RankedTensorType>(c.getType()).getShape());
+    if (!s)
+      nodeError("the inputs do not broadcast");
+    return f32(*s);
+  }
+};
+
+/// Pow: x^2 as x * x (quantizable), x^1 as x, x^0.5 as a square root, other
+/// exponents (constant or not) TOSA pow in an island.
+struct Pow : NodeImporter {
+  using NodeImporter::NodeImporter;
+  void convert() override {
+    SmallVector<int64_t> outShape = shapeOf(out());
+    int64_t rank = outShape.size();
+    DenseElementsAttr e = constantOf(1);
+    std::optional<float> exponent;
+    if (e && e.getType().getNumElements() == 1)
+      exponent = isa<FloatType>(e.getElementType()) ? floatsOf(e)[0]
+                                                    : float(intsOf(e)[0]);
+    if (exponent && shapeOf(in(0)) == outShape) {
+      bool nhwc;
+      Value x = anyLayout(in(0), nhwc);
+      auto type = cast<RankedTensorType>(x.getType());
+      if (*exponent == 1.0f) {
+        alias();
+        return;
+      }
+      if (*exponent == 2.0f) {
+        defineOutput(MulOp::create(b, loc, type, x, x, FloatAttr(), FloatAttr(),
+                                   nameAttr(out())),
+                     nhwc);
+        return;
+      }
+      defineOutput(island(out(), type,
+                          [&]() -> Value {
+                            if (*exponent == 0.5f)
+                              return math::SqrtOp::create(b, loc, x);
+                            return tosa::PowOp::create(
+                                b, loc, type, x,
+                                tosaScalar(type.getRank(), *exponent));
+                          }),
+                   nhwc);
+      return;
+    }
+    Value x = inputForRank(0, rank);
+    Value y =
+        e ? materialize(constantForRank(
+                isa<FloatType>(e.getElementType())
+                    ? e
+                    : DenseElementsAttr::get(
+                          RankedTensorType::get(e.getType().getShape(),
+                                                b.getF32Type()),
+                          llvm::ArrayRef(llvm::to_vector(llvm::map_range(
+                              intsOf(e), [](int64_t v) { return float(v); })))),
+                rank, false))
+          : inputForRank(1, rank);
+    RankedTensorType type = f32(outShape);
+    defineOutput(island(out(), type,
+                        [&]() -> Value {
+                          return tosa::PowOp::create(b, loc, type, x, y);
+                        }),
+                 false);
+  }
+};
+
+/// Max / Min of constant inputs (shape arithmetic: `max(size, 1)`).
+FoldFn minMaxFold(bool isMax) {
+  return [isMax](const FoldContext &c) -> std::optional<std::vector<Literal>> {
+    if (!c.allConstant() || c.inputCount() == 0)
+      return std::nullopt;
+    SmallVector<const Literal *> ins;
+    for (int i = 0; i < c.inputCount(); ++i)
+      ins.push_back(c.value(i));
+    auto pick = [&](auto v) {
+      auto r = v[0];
+      for (auto x : v)
+        r = isMax ? std::max(r, x) : std::min(r, x);
+      return r;
+    };
+    std::optional<Literal> r = elementwiseFold(
+        c, ins, ins[0]->dtype, [&](ArrayRef<double> v) { return pick(v); },
+        [&](ArrayRef<int64_t> v) { return pick(v); });
+    return std::vector<Literal>{std::move(*r)};
+  };
+}
+
+/// The element-wise `fn` of one constant input (shape arithmetic, constant
+/// subgraphs), in the input's precision.
+FoldFn unaryFold(double (*fn)(double)) {
+  return [fn](const FoldContext &c) -> std::optional<std::vector<Literal>> {
+    const Literal *x = c.value(0);
+    if (!x)
+      return std::nullopt;
+    Literal r = Literal::make(x->dtype, x->shape);
+    for (int64_t i = 0, n = r.size(); i < n; ++i) {
+      double v = x->real(i);
+      if (x->dtype == onnx::TensorProto::FLOAT)
+        r.set(i, double(float(fn(double(float(v))))));
+      else
+        r.set(i, fn(v));
+    }
+    return std::vector<Literal>{std::move(r)};
+  };
+}
 
 /// ai.onnx Gelu (approximate = "none" | "tanh"), com.microsoft Gelu (erf),
 /// FastGelu (tanh, optional bias) and BiasGelu (erf, bias). libonnx 1.12 has
@@ -335,13 +680,65 @@ void registerElementwiseConverters(ConverterRegistry &r) {
               "bounds as attributes (6) or constant inputs (11 on); of a "
               "quantized tensor, integer bounds (the real values they stand "
               "for)");
-  r.add<UnaryIsland>("LeakyRelu", {6, 16}, "island (TOSA)",
+  StringRef island = "island (TOSA)";
+  r.add<UnaryIsland>("LeakyRelu", {6, 16}, island,
                      "reason `no quantized kernel for LeakyRelu`");
-  r.add<UnaryIsland>("Sigmoid", {6, 13}, "island (TOSA)", "");
-  r.add<UnaryIsland>("Tanh", {6, 13}, "island (TOSA)", "");
-  r.add<UnaryIsland>("HardSigmoid", {6}, "island (TOSA)", "");
-  r.add<UnaryIsland>("HardSwish", {14}, "island (TOSA)", "");
-  r.add<UnaryIsland>("Erf", {9, 13}, "island (TOSA)", "");
+  r.add<UnaryIsland>("Sigmoid", {6, 13}, island, "");
+  r.add<UnaryIsland>("Tanh", {6, 13}, island, "");
+  r.add<UnaryIsland>("HardSigmoid", {6}, island, "");
+  r.add<UnaryIsland>("HardSwish", {14}, island, "");
+  r.add<UnaryIsland>("Erf", {9, 13}, island, "");
+  r.add<UnaryIsland>("Exp", {6, 13}, island, "").fold =
+      unaryFold([](double v) { return std::exp(v); });
+  r.add<UnaryIsland>("Log", {6, 13}, island, "").fold =
+      unaryFold([](double v) { return std::log(v); });
+  r.add<UnaryIsland>("Abs", {6, 13}, island, "").fold =
+      unaryFold([](double v) { return std::fabs(v); });
+  r.add<UnaryIsland>("Reciprocal", {6, 13}, island, "").fold =
+      unaryFold([](double v) { return 1.0 / v; });
+  r.add<UnaryIsland>("Sqrt", {6, 13}, "island (`math.sqrt`)", "").fold =
+      unaryFold([](double v) { return std::sqrt(v); });
+  r.add<UnaryIsland>("Floor", {6, 13}, island, "").fold =
+      unaryFold([](double v) { return std::floor(v); });
+  r.add<UnaryIsland>("Ceil", {6, 13}, island, "").fold =
+      unaryFold([](double v) { return std::ceil(v); });
+  r.add<UnaryIsland>("Round", {11}, "island (`math.roundeven`)",
+                     "halves to even")
+      .fold = unaryFold([](double v) { return std::nearbyint(v); });
+  r.add<UnaryIsland>("Sign", {9, 13}, island, "");
+  r.add<UnaryIsland>("Sin", {7}, "island (`math.sin`)", "");
+  r.add<UnaryIsland>("Cos", {7}, "island (`math.cos`)", "");
+  r.add<UnaryIsland>("Softsign", {1}, island, "");
+  r.add<UnaryIsland>("Softplus", {1}, island, "`log(exp(x) + 1)`");
+  r.add<UnaryIsland>("Mish", {18}, island, "`x tanh(softplus(x))`").standIn =
+      [](const onnx::NodeProto &n, int64_t) {
+        // libonnx 1.12 has no Mish: an element-wise op, shown as Identity.
+        onnx::NodeProto identity;
+        identity.set_name(n.name());
+        identity.set_op_type("Identity");
+        identity.add_input(n.input(0));
+        identity.add_output(n.output(0));
+        return std::optional<onnx::NodeProto>(identity);
+      };
+  r.add<UnaryIsland>("Elu", {6}, island, "");
+  r.add<UnaryIsland>("Selu", {6}, island, "");
+  r.add<UnaryIsland>("Celu", {12}, island, "");
+  r.add<UnaryIsland>("ThresholdedRelu", {10}, island, "");
+  r.add<PRelu>("PRelu", {7, 9, 16}, island,
+               "the slope broadcast to the input (constant or not)");
+  r.add<Neg>("Neg", {6, 13}, "`qlow.mul` by -1", "").fold =
+      unaryFold([](double v) { return -v; });
+  r.add<Pow>("Pow", {7, 12, 13, 15}, "`qlow.mul` (x^2), or island",
+             "x^1 is x, x^0.5 `math.sqrt`, other exponents TOSA `pow`");
+  r.add<Variadic>("Sum", {8, 13}, "`qlow.add` chain", "broadcasting");
+  r.add<Variadic>("Mean", {8, 13}, "`qlow.add` chain + `qlow.mul` by 1/n",
+                  "broadcasting");
+  r.add<Variadic>("Max", {8, 12, 13}, "`qlow.clamp`, or island",
+                  "with scalar constants: a clamp (quantizable)")
+      .fold = minMaxFold(true);
+  r.add<Variadic>("Min", {8, 12, 13}, "`qlow.clamp`, or island",
+                  "with scalar constants: a clamp (quantizable)")
+      .fold = minMaxFold(false);
   r.add<Gelu>("Gelu", {20}, "island: `mul`, `erf` or `tanh`, `add`",
               "`approximate = \"none\"`: `0.5 x (1 + erf(x / sqrt(2)))`; "
               "`\"tanh\"`: `0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3)))`")

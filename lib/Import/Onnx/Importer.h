@@ -252,10 +252,12 @@ public:
 
   // --- float islands and TOSA ------------------------------------------------
   /// Builds a qlow.float_island named `name` with results of `types`;
-  /// `body` builds its contents and returns the values to yield.
+  /// `body` builds its contents and returns the values to yield. The reason
+  /// is "no quantized kernel for <op type>" unless given.
   SmallVector<Value>
   islandResults(StringRef name, TypeRange types,
-                llvm::function_ref<SmallVector<Value>()> body);
+                llvm::function_ref<SmallVector<Value>()> body,
+                StringRef reason = "");
   /// The same with one result of `type`.
   Value island(StringRef name, RankedTensorType type,
                llvm::function_ref<Value()> body);
@@ -501,6 +503,8 @@ void registerNormConverters(ConverterRegistry &r);
 void registerQuantConverters(ConverterRegistry &r);
 void registerShapeArithmeticConverters(ConverterRegistry &r);
 void registerReduceConverters(ConverterRegistry &r);
+void registerLogicConverters(ConverterRegistry &r);
+void registerResizeConverters(ConverterRegistry &r);
 
 /// The version of `op` in `domain` at the model's opset `opset` of that
 /// domain: the newest since-version <= opset (libonnx's schemas up to opset

@@ -374,9 +374,12 @@ Value NodeImporter::inputForRank(int i, int64_t rank) {
 
 SmallVector<Value>
 NodeImporter::islandResults(StringRef name, TypeRange types,
-                            llvm::function_ref<SmallVector<Value>()> body) {
-  std::string reason = ("no quantized kernel for " + node->op_type());
-  auto op = FloatIslandOp::create(b, loc, types, reason, nameAttr(name));
+                            llvm::function_ref<SmallVector<Value>()> body,
+                            StringRef reason) {
+  std::string why = reason.empty()
+                        ? "no quantized kernel for " + node->op_type()
+                        : reason.str();
+  auto op = FloatIslandOp::create(b, loc, types, why, nameAttr(name));
   Block *block = new Block();
   op.getBody().push_back(block);
   OpBuilder::InsertionGuard guard(b);

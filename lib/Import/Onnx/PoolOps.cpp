@@ -98,8 +98,7 @@ void registerPoolConverters(ConverterRegistry &r) {
               "`count_include_pad=1` with padding: depthwise conv with "
               "weights `1/(kh*kw)` over the zero-padded input (not with "
               "`ceil_mode`); no dilation");
-  r.add<GlobalPool>("GlobalAveragePool", {1}, "`qlow.global_avg_pool`",
-                    "NCHW");
+  r.add<GlobalPool>("GlobalAveragePool", {1}, "`qlow.global_avg_pool`", "NCHW");
   r.add<GlobalPool>("GlobalMaxPool", {1}, "`qlow.max_pool2d`",
                     "NCHW; a window of the whole plane (keeps a quantized "
                     "input's type)");

@@ -33,6 +33,10 @@ const ConverterRegistry &converters() {
     registerElementwiseConverters(r);
     r.setFamily("Pooling");
     registerPoolConverters(r);
+    r.setFamily("Comparisons, logic and selection");
+    registerLogicConverters(r);
+    r.setFamily("Resize");
+    registerResizeConverters(r);
     r.setFamily("Reductions");
     registerReduceConverters(r);
     r.setFamily("Normalization and softmax");

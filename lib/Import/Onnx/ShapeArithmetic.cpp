@@ -109,31 +109,6 @@ std::optional<std::vector<Literal>> foldRange(const FoldContext &c) {
   return one(r);
 }
 
-/// Comparisons and logic: a bool result of `f` on the first and the last
-/// input (one and the same for Not), exact on int64 as on floats.
-template <typename F>
-std::optional<std::vector<Literal>> foldPredicate(const FoldContext &c, F f) {
-  SmallVector<const Literal *> ins;
-  for (int i = 0; i < c.inputCount(); ++i)
-    ins.push_back(c.value(i));
-  return one(elementwiseFold(
-      c, ins, onnx::TensorProto::BOOL,
-      [&](ArrayRef<double> v) { return double(f(v[0], v.back())); },
-      [&](ArrayRef<int64_t> v) { return int64_t(f(v[0], v.back())); }));
-}
-
-std::optional<std::vector<Literal>> foldWhere(const FoldContext &c) {
-  const Literal *cond = c.value(0), *x = c.value(1), *y = c.value(2);
-  if (!cond || !x || !y)
-    return std::nullopt;
-  if (x->dtype != y->dtype)
-    c.nodeError("X and Y have different element types");
-  return one(elementwiseFold(
-      c, {cond, x, y}, x->dtype,
-      [](ArrayRef<double> v) { return v[0] != 0 ? v[1] : v[2]; },
-      [](ArrayRef<int64_t> v) { return v[0] != 0 ? v[1] : v[2]; }));
-}
-
 std::optional<std::vector<Literal>> foldMod(const FoldContext &c) {
   const Literal *a = c.value(0), *b = c.value(1);
   if (!a || !b)
@@ -166,41 +141,6 @@ void registerShapeArithmeticConverters(ConverterRegistry &r) {
   r.add<CompileTimeOnly>("ConstantOfShape", {9, 20, 21}, folded, "").fold =
       foldConstantOfShape;
   r.add<CompileTimeOnly>("Range", {11}, folded, "").fold = foldRange;
-  r.add<CompileTimeOnly>("Equal", {7, 11, 13, 19}, folded, "").fold =
-      [](const FoldContext &c) {
-        return foldPredicate(c, [](auto a, auto b) { return a == b; });
-      };
-  r.add<CompileTimeOnly>("Less", {7, 9, 13}, folded, "").fold =
-      [](const FoldContext &c) {
-        return foldPredicate(c, [](auto a, auto b) { return a < b; });
-      };
-  r.add<CompileTimeOnly>("LessOrEqual", {12, 16}, folded, "").fold =
-      [](const FoldContext &c) {
-        return foldPredicate(c, [](auto a, auto b) { return a <= b; });
-      };
-  r.add<CompileTimeOnly>("Greater", {7, 9, 13}, folded, "").fold =
-      [](const FoldContext &c) {
-        return foldPredicate(c, [](auto a, auto b) { return a > b; });
-      };
-  r.add<CompileTimeOnly>("GreaterOrEqual", {12, 16}, folded, "").fold =
-      [](const FoldContext &c) {
-        return foldPredicate(c, [](auto a, auto b) { return a >= b; });
-      };
-  r.add<CompileTimeOnly>("Not", {1}, folded, "").fold =
-      [](const FoldContext &c) {
-        return foldPredicate(c, [](auto a, auto) { return a == 0; });
-      };
-  r.add<CompileTimeOnly>("And", {7}, folded, "").fold =
-      [](const FoldContext &c) {
-        return foldPredicate(c,
-                             [](auto a, auto b) { return a != 0 && b != 0; });
-      };
-  r.add<CompileTimeOnly>("Or", {7}, folded, "").fold =
-      [](const FoldContext &c) {
-        return foldPredicate(c,
-                             [](auto a, auto b) { return a != 0 || b != 0; });
-      };
-  r.add<CompileTimeOnly>("Where", {9, 16}, folded, "").fold = foldWhere;
   r.add<CompileTimeOnly>("Mod", {10, 13}, folded, "`fmod` 0 and 1").fold =
       foldMod;
 }
