@@ -193,7 +193,7 @@ def lit_models():
     ], [tensor_info("x", [1, "L"])], [tensor_info("y", [1, "L"])])
     save(p("unsupported_op.onnx"), [
         helper.make_node("Relu", ["x"], ["r"], name="relu"),
-        helper.make_node("Sin", ["r"], ["y"], name="sin0"),
+        helper.make_node("Det", ["r"], ["y"], name="det0"),
     ], [tensor_info("x", [1, 3])], [tensor_info("y", [1, 3])])
     save(p("bad_opset.onnx"), [
         helper.make_node("Relu", ["x"], ["y"], name="relu"),
@@ -201,9 +201,9 @@ def lit_models():
         check=False)
     save(p("cast_int.onnx"), [
         helper.make_node("Cast", ["x"], ["y"], name="to_int",
-                         to=TensorProto.INT64),
+                         to=TensorProto.DOUBLE),
     ], [tensor_info("x", [1, 3])],
-        [helper.make_tensor_value_info("y", TensorProto.INT64, [1, 3])])
+        [helper.make_tensor_value_info("y", TensorProto.DOUBLE, [1, 3])])
     save(p("conv_runtime_weights.onnx"), [
         helper.make_node("Conv", ["x", "w"], ["y"], name="conv"),
     ], [tensor_info("x", [1, 2, 4, 4]), tensor_info("w", [3, 2, 1, 1])],

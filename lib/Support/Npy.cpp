@@ -35,7 +35,7 @@ struct DtypeInfo {
 constexpr DtypeInfo kDtypes[] = {
     {"<f4", "f32", 4}, {"<f8", "f64", 8}, {"<f2", "f16", 2},
     {"|i1", "i8", 1},  {"|u1", "u8", 1},  {"<i4", "i32", 4},
-    {"<i8", "i64", 8},
+    {"<i8", "i64", 8}, {"|b1", "bool", 1},
 };
 
 const DtypeInfo *lookupDtype(StringRef dtype) {
@@ -99,8 +99,7 @@ std::optional<std::string> canonicalNpyDtype(StringRef dtype) {
     order = '='; // no byte-order character: native
   // One-byte types have no byte order.
   if (rest == "i1" || rest == "u1" || rest == "b1")
-    return rest == "b1" ? std::nullopt
-                        : std::optional<std::string>(("|" + rest).str());
+    return ("|" + rest).str();
   // This host is little-endian (qlow targets x86-64 and AArch64 Linux).
   if (order != '<' && order != '=')
     return std::nullopt;
@@ -152,7 +151,7 @@ double NpyArray::getAsDouble(int64_t i) const {
     return halfToDouble(get<uint16_t>(i));
   if (dtype == "|i1")
     return get<int8_t>(i);
-  if (dtype == "|u1")
+  if (dtype == "|u1" || dtype == "|b1")
     return get<uint8_t>(i);
   if (dtype == "<i4")
     return get<int32_t>(i);
@@ -373,7 +372,7 @@ Expected<NpyArray> parseNpy(StringRef bytes, StringRef name) {
   if (!dtype)
     return makeError(
         name, "unsupported dtype '" + *header.descr +
-                  "' (supported: little-endian <f4 <f8 <f2 |i1 |u1 <i4 <i8)");
+                  "' (supported: little-endian <f4 <f8 <f2 |i1 |u1 <i4 <i8 |b1)");
 
   NpyArray array;
   array.dtype = *dtype;

@@ -114,6 +114,10 @@ const char *dtypeName(qlow_dtype d) {
     return "i32";
   case QLOW_DTYPE_F16:
     return "f16";
+  case QLOW_DTYPE_I64:
+    return "i64";
+  case QLOW_DTYPE_BOOL:
+    return "bool";
   }
   return "?";
 }
@@ -227,6 +231,14 @@ void prepare(Model &m) {
         std::memcpy(p, &v, 4);
         break;
       }
+      case QLOW_DTYPE_I64: {
+        int64_t v = qlow::testInputInteger(seed, uint64_t(k), rangeOpt, 32);
+        std::memcpy(p, &v, 8);
+        break;
+      }
+      case QLOW_DTYPE_BOOL:
+        *p = qlow::testInputInteger(seed, uint64_t(k), rangeOpt, 8) & 1;
+        break;
       }
     }
     m.inputs.push_back(std::move(buf));
@@ -304,6 +316,15 @@ void printOutputs(const Model &m) {
         os << v << "\n";
         break;
       }
+      case QLOW_DTYPE_I64: {
+        int64_t v;
+        std::memcpy(&v, p + 8 * k, 8);
+        os << v << "\n";
+        break;
+      }
+      case QLOW_DTYPE_BOOL:
+        os << int32_t(p[k]) << "\n";
+        break;
       }
     }
   }

@@ -126,6 +126,10 @@ std::optional<std::string> npyDtypeOf(int32_t dtype) {
     return std::string("<i4");
   case QLOW_DTYPE_F16:
     return std::string("<f2");
+  case QLOW_DTYPE_I64:
+    return std::string("<i8");
+  case QLOW_DTYPE_BOOL:
+    return std::string("|b1");
   }
   return std::nullopt;
 }

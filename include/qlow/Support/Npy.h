@@ -4,7 +4,7 @@
 // models and compare their outputs (qlow-run, qlow-npy).
 //
 //   .npy  format versions 1.0, 2.0 and 3.0; little-endian, C order only.
-//         dtypes: <f4 <f8 <f2 |i1 |u1 <i4 <i8 (read and written; the tools
+//         dtypes: <f4 <f8 <f2 |i1 |u1 <i4 <i8 |b1 (read and written; the tools
 //         convert <f8 and the integer types to double where they compare).
 //   .npz  ZIP archives of .npy members, stored or deflated (read and
 //         written). ZIP64 archives are rejected.
@@ -38,7 +38,7 @@ class raw_ostream;
 namespace qlow {
 
 /// The byte size of one element of a supported dtype (NumPy's `descr`
-/// spelling: "<f4", "<f8", "<f2", "|i1", "|u1", "<i4", "<i8"), or
+/// spelling: "<f4", "<f8", "<f2", "|i1", "|u1", "<i4", "<i8", "|b1"), or
 /// std::nullopt for anything else.
 std::optional<int64_t> npyItemSize(llvm::StringRef dtype);
 
@@ -48,7 +48,7 @@ std::optional<int64_t> npyItemSize(llvm::StringRef dtype);
 /// structured, strings, ...).
 std::optional<std::string> canonicalNpyDtype(llvm::StringRef dtype);
 
-/// Short names used by the tools: f32 f64 f16 i8 u8 i32 i64 <-> descr.
+/// Short names used by the tools: f32 f64 f16 i8 u8 i32 i64 bool <-> descr.
 std::optional<std::string> npyDtypeFromShortName(llvm::StringRef shortName);
 /// The short name of a supported descr ("<f4" -> "f32"); the descr itself
 /// when it has none.

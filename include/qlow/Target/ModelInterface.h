@@ -31,13 +31,22 @@ namespace qlow {
 constexpr llvm::StringLiteral kInterfaceAttr = "qlow.interface";
 
 /// Element types of runtime.h (`qlow_dtype`; the values are the C enum's).
-enum class TensorDType : int32_t { F32 = 0, I8 = 1, U8 = 2, I32 = 3, F16 = 4 };
+enum class TensorDType : int32_t {
+  F32 = 0,
+  I8 = 1,
+  U8 = 2,
+  I32 = 3,
+  F16 = 4,
+  I64 = 5,
+  Bool = 6,
+};
 
 /// "QLOW_DTYPE_F32", ...
 llvm::StringRef getDTypeEnumName(TensorDType dtype);
 /// "f32", "i8", ...
 llvm::StringRef getDTypeShortName(TensorDType dtype);
-/// C element type: "float", "int8_t", "uint8_t", "int32_t", "uint16_t" (f16).
+/// C element type: "float", "int8_t", "uint8_t", "int32_t", "uint16_t" (f16),
+/// "int64_t", "uint8_t" (bool: 0 or 1).
 llvm::StringRef getDTypeCType(TensorDType dtype);
 /// Size of one element in bytes.
 int64_t getDTypeSize(TensorDType dtype);
@@ -65,7 +74,7 @@ bool isValidModelName(llvm::StringRef name);
 
 /// The interface of a tensor-level model function: element types and static
 /// shapes from its type (i8 with the `qlow.unsigned` argument or result
-/// attribute is u8), input names from `qlow.name` argument attributes
+/// attribute is u8, with `qlow.bool` bool), input names from `qlow.name` argument attributes
 /// (`input_<i>` without), output names from the `name` attribute or
 /// `NameLoc` of the op producing each returned value (`output_<i>` without).
 /// Names are made unique. Emits an error at `fn` and fails on a non-tensor,

@@ -21,6 +21,10 @@ constexpr llvm::StringLiteral kWeightBitsAttr = "qlow.weight_bits";
 /// qlow-lower where it erases an unsigned `!quant` type at the boundary; the
 /// C interface reports QLOW_DTYPE_U8).
 constexpr llvm::StringLiteral kUnsignedAttr = "qlow.unsigned";
+/// On a function argument or result: its i8 values are bools, 0 or 1 (set by
+/// the ONNX importer for bool graph inputs and outputs; the C interface
+/// reports QLOW_DTYPE_BOOL).
+constexpr llvm::StringLiteral kBoolAttr = "qlow.bool";
 
 /// The stable tensor name of `v`: the producing op's `name` (with `:<i>` for
 /// results after the first of a multi-result op) or a function argument's

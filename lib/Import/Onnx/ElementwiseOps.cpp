@@ -86,7 +86,8 @@ private:
 /// model has one float op there, not two; the Sigmoid's own island is left
 /// to canonicalization when nothing else reads it.
 Value Binary::fuseSiLU(Value a, Value c, RankedTensorType type) {
-  for (auto [x, s] : {std::pair(a, c), std::pair(c, a)}) {
+  for (auto [first, second] : {std::pair(a, c), std::pair(c, a)}) {
+    Value x = first, s = second;
     auto sig = s.getDefiningOp<FloatIslandOp>();
     if (!sig || x.getType() != type || s.getType() != type)
       continue;

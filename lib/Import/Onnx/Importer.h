@@ -358,6 +358,10 @@ struct Literal {
   }
   /// A literal of `dtype` and `shape` with room for its values.
   static Literal make(int32_t dtype, ArrayRef<int64_t> shape);
+  /// True when a literal of `shape` is small enough to evaluate
+  /// (kMaxElements, without overflow): the folds check before they make one.
+  static bool fits(ArrayRef<int64_t> shape);
+  static constexpr int64_t kMaxElements = int64_t(1) << 24;
   static Literal ofInts(ArrayRef<int64_t> values, int32_t dtype,
                         ArrayRef<int64_t> shape);
   /// Sets element `i`, rounded to the literal's type (float32, integer

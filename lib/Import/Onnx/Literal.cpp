@@ -21,6 +21,14 @@ int64_t Literal::size() const {
   return n;
 }
 
+bool Literal::fits(ArrayRef<int64_t> shape) {
+  int64_t n = 1;
+  for (int64_t d : shape)
+    if (d < 0 || __builtin_mul_overflow(n, d, &n) || n > kMaxElements)
+      return false;
+  return true;
+}
+
 Literal Literal::make(int32_t dtype, ArrayRef<int64_t> shape) {
   Literal l;
   l.dtype = dtype;
@@ -85,9 +93,8 @@ std::optional<Literal> Literal::fromTensor(const onnx::TensorProto &t) {
   if (t.data_location() == onnx::TensorProto::EXTERNAL)
     return std::nullopt;
   SmallVector<int64_t> shape(t.dims().begin(), t.dims().end());
-  for (int64_t d : shape)
-    if (d < 0)
-      return std::nullopt;
+  if (!fits(shape))
+    return std::nullopt;
   Literal l = make(t.data_type(), shape);
   int64_t n = l.size();
   const std::string &raw = t.raw_data();
@@ -285,6 +292,8 @@ elementwiseFold(const FoldContext &ctx, ArrayRef<const Literal *> inputs,
       ctx.nodeError("the input shapes do not broadcast");
     shape = *b;
   }
+  if (!Literal::fits(shape))
+    return std::nullopt;
   // Integer arithmetic when every input is an integer tensor.
   bool ints =
       llvm::none_of(inputs, [](const Literal *l) { return l->isFloat(); });

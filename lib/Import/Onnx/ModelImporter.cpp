@@ -13,6 +13,7 @@
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Quant/IR/Quant.h"
+#include "mlir/Dialect/Tosa/IR/TosaOps.h"
 
 #include <onnx/checker.h>
 #include <onnx/defs/schema.h>
@@ -42,27 +43,109 @@ std::string sanitize(StringRef name) {
   return s;
 }
 
-/// Builds the function's results: no node, so errors name the output.
-class GraphOutputs : public NodeImporter {
+/// The function's arguments and results: no node, so errors name the
+/// tensor. Integer tensors cross the boundary as what they are (int32,
+/// int64; uint8/int8 as the integers of a quantized tensor at scale 1), bools
+/// as bytes (i8 marked qlow.bool, i1 inside).
+class GraphBoundary : public NodeImporter {
 public:
-  explicit GraphOutputs(ImportState &s) : NodeImporter(s, nullptr, 0) {}
+  explicit GraphBoundary(ImportState &s) : NodeImporter(s, nullptr, 0) {}
 
-  /// The value and type of graph output `name`.
-  std::pair<Value, RankedTensorType> output(StringRef name) {
+  /// The argument type of graph input `name`; `isBool` says it is a bool
+  /// tensor passed as bytes.
+  Type inputType(StringRef name, bool &isBool) {
     int32_t dtype = elemTypeOf(name);
-    bool isInteger =
-        dtype == onnx::TensorProto::UINT8 || dtype == onnx::TensorProto::INT8;
-    Value v = isInteger ? integerOutput(name, dtype) : onnxValue(name);
-    RankedTensorType type = isInteger
-                                ? cast<RankedTensorType>(v.getType())
-                                      .clone(shapeOf(name, /*anyType=*/true))
-                                : f32(shapeOf(name));
+    SmallVector<int64_t> shape = shapeOf(name, /*anyType=*/true);
+    isBool = dtype == onnx::TensorProto::BOOL;
+    if (Type elem = boundaryElementType(dtype))
+      return RankedTensorType::get(shape, elem);
+    fail("graph input '" + name + "' has element type " + dataTypeName(dtype) +
+         "; qlow models take float32, uint8, int8, int32, int64 and bool "
+         "inputs");
+  }
+
+  /// Defines graph input `name` from its argument.
+  void defineInput(StringRef name, Value arg, bool isBool) {
+    if (!isBool) {
+      define(name, arg, false);
+      return;
+    }
+    auto type = cast<RankedTensorType>(arg.getType());
+    auto i1 = type.clone(b.getI1Type());
+    define(name,
+           islandResults(
+               name, i1,
+               [&] {
+                 return SmallVector<Value>{
+                     tosa::CastOp::create(b, loc, i1, arg)};
+               },
+               "bool input read from bytes")[0],
+           false);
+  }
+
+  /// The value and type of graph output `name`; `isBool` as for inputs.
+  std::pair<Value, RankedTensorType> output(StringRef name, bool &isBool) {
+    int32_t dtype = elemTypeOf(name);
+    isBool = dtype == onnx::TensorProto::BOOL;
+    SmallVector<int64_t> shape = shapeOf(name, /*anyType=*/true);
+    Value v;
+    if (dtype == onnx::TensorProto::UINT8 || dtype == onnx::TensorProto::INT8)
+      v = integerOutput(name, dtype);
+    else
+      v = onnxValue(name);
+    Type elem = boundaryElementType(dtype);
+    if (!elem)
+      fail("graph output '" + name + "' has element type " +
+           dataTypeName(dtype) +
+           "; qlow models return float32, uint8, int8, int32, int64 and bool "
+           "tensors");
+    if (dtype != onnx::TensorProto::UINT8 && dtype != onnx::TensorProto::INT8)
+      elem = isBool ? b.getI1Type() : elem;
+    auto type = RankedTensorType::get(shape, elem);
     if (v.getType() != type)
-      fail("graph output '" + name + "' does not have its inferred shape");
+      fail("graph output '" + name + "' does not have its inferred type " +
+           "(it is computed as " + typeString(v.getType()) + ")");
+    if (isBool) {
+      auto bytes = type.clone(b.getI8Type());
+      v = islandResults(
+          name, bytes,
+          [&] {
+            return SmallVector<Value>{tosa::CastOp::create(b, loc, bytes, v)};
+          },
+          "bool output written as bytes")[0];
+      type = bytes;
+    }
     return {v, type};
   }
 
 private:
+  /// The element type of a function argument or result of ONNX type
+  /// `dtype`, or null.
+  Type boundaryElementType(int32_t dtype) {
+    switch (dtype) {
+    case onnx::TensorProto::FLOAT:
+      return b.getF32Type();
+    case onnx::TensorProto::UINT8:
+    case onnx::TensorProto::INT8:
+      return makeQuantType(1.0, 0, dtype, -1);
+    case onnx::TensorProto::INT32:
+      return b.getI32Type();
+    case onnx::TensorProto::INT64:
+      return b.getI64Type();
+    case onnx::TensorProto::BOOL:
+      return b.getI8Type();
+    default:
+      return Type();
+    }
+  }
+
+  static std::string typeString(Type t) {
+    std::string s;
+    llvm::raw_string_ostream os(s);
+    os << t;
+    return s;
+  }
+
   /// The value of graph output `name` of ONNX element type `dtype` (int8,
   /// uint8): the integers of its quantized tensor.
   Value integerOutput(StringRef name, int32_t dtype) {
@@ -177,9 +260,6 @@ void ModelImporter::resolveConverters() {
 }
 
 bool ModelImporter::foldConstants() {
-  // Folded values are kept only up to this many elements (a broadcast
-  // constant should not become a huge initializer).
-  constexpr int64_t kMaxFoldedElements = int64_t(1) << 24;
   llvm::StringMap<const onnx::TensorProto *> initializers;
   for (const onnx::TensorProto &t : s.graph.initializer())
     initializers[t.name()] = &t;
@@ -239,7 +319,7 @@ bool ModelImporter::foldConstants() {
              describe(n) + ")");
       if (results)
         for (const Literal &l : *results)
-          if (l.size() > kMaxFoldedElements)
+          if (!Literal::fits(l.shape))
             results.reset();
     }
     if (!results) {
@@ -398,12 +478,15 @@ OwningOpRef<ModuleOp> ModelImporter::run() {
   OwningOpRef<ModuleOp> module = ModuleOp::create(s.fileLoc);
   SmallVector<Type> argTypes;
   SmallVector<std::string> argNames;
-  GraphOutputs graphLevel(s);
+  GraphBoundary boundary(s);
+  SmallVector<bool> argBools;
   for (const onnx::ValueInfoProto &in : s.graph.input()) {
     if (s.tensors.count(in.name()))
       continue; // an initializer listed as an input (IR version < 4)
-    argTypes.push_back(graphLevel.typeOf(in.name()));
+    bool isBool;
+    argTypes.push_back(boundary.inputType(in.name(), isBool));
     argNames.push_back(in.name());
+    argBools.push_back(isBool);
   }
   if (argTypes.empty())
     fail("the graph has no inputs (it computes a constant); qlow compiles "
@@ -414,24 +497,33 @@ OwningOpRef<ModuleOp> ModelImporter::run() {
   Block *entry = func.addEntryBlock();
   for (auto [i, name] : llvm::enumerate(argNames)) {
     func.setArgAttr(i, kArgNameAttr, b.getStringAttr(name));
-    graphLevel.define(name, entry->getArgument(i), /*isNHWC=*/false);
+    if (argBools[i])
+      func.setArgAttr(i, kBoolAttr, b.getUnitAttr());
   }
   b.setInsertionPointToEnd(entry);
+  for (auto [i, name] : llvm::enumerate(argNames))
+    boundary.defineInput(name, entry->getArgument(i), argBools[i]);
 
   for (auto [i, n] : llvm::enumerate(s.graph.node()))
     importNode(n, *convs[i], versions[i]);
 
   SmallVector<Value> results;
   SmallVector<Type> resultTypes;
+  SmallVector<bool> resultBools;
   for (const onnx::ValueInfoProto &out : s.graph.output()) {
-    auto [v, type] = graphLevel.output(out.name());
+    bool isBool;
+    auto [v, type] = boundary.output(out.name(), isBool);
     results.push_back(v);
     resultTypes.push_back(type);
+    resultBools.push_back(isBool);
   }
   func::ReturnOp::create(b, s.fileLoc, results);
   func.setType(b.getFunctionType(argTypes, resultTypes));
-  for (auto [i, out] : llvm::enumerate(s.graph.output()))
+  for (auto [i, out] : llvm::enumerate(s.graph.output())) {
     func.setResultAttr(i, kArgNameAttr, b.getStringAttr(out.name()));
+    if (resultBools[i])
+      func.setResultAttr(i, kBoolAttr, b.getUnitAttr());
+  }
   return module;
 }
 

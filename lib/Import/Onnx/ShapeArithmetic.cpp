@@ -73,6 +73,8 @@ std::optional<std::vector<Literal>> foldConstantOfShape(const FoldContext &c) {
   for (int64_t d : shape->ints)
     if (d < 0)
       c.nodeError("the shape has a negative dimension");
+  if (!Literal::fits(shape->ints))
+    return std::nullopt;
   Literal value = Literal::ofInts({0}, onnx::TensorProto::FLOAT, {1});
   if (const onnx::AttributeProto *a = c.attr("value")) {
     std::optional<Literal> v = Literal::fromTensor(a->t());
@@ -98,7 +100,10 @@ std::optional<std::vector<Literal>> foldRange(const FoldContext &c) {
   double s = start->real(0), l = limit->real(0), d = delta->real(0);
   if (d == 0)
     c.nodeError("delta is 0");
-  int64_t n = std::max<int64_t>(int64_t(std::ceil((l - s) / d)), 0);
+  double count = std::ceil((l - s) / d);
+  if (!(count < double(Literal::kMaxElements)))
+    return std::nullopt;
+  int64_t n = std::max<int64_t>(int64_t(count), 0);
   Literal r = Literal::make(start->dtype, {n});
   for (int64_t i = 0; i < n; ++i) {
     if (start->isFloat())

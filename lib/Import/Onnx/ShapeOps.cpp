@@ -4,6 +4,8 @@
 #include "Qlow/IR/QlowOps.h"
 #include "Qlow/IR/QuantUtils.h"
 
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Quant/IR/Quant.h"
 #include "mlir/Dialect/Tosa/IR/TosaOps.h"
 
 using namespace mlir;
@@ -169,40 +171,116 @@ struct Cast : NodeImporter {
   using NodeImporter::NodeImporter;
   void convert() override {
     const std::string &x = in(0);
-    int64_t to = intAttr("to", 0);
+    int32_t to = int32_t(intAttr("to", 0));
     Tensor &t = tensor(x);
     int32_t from = elemTypeOf(x);
     bool isFloatValue = (t.onnx || t.nhwc) &&
                         isFloatTensor((t.nhwc ? t.nhwc : t.onnx).getType());
-    if (to == onnx::TensorProto::FLOAT &&
-        (from == onnx::TensorProto::FLOAT ||
-         (from == onnx::TensorProto::INT32 && t.intValued && isFloatValue))) {
+    if (to == from ||
+        (to == onnx::TensorProto::FLOAT && from == onnx::TensorProto::INT32 &&
+         t.intValued && isFloatValue)) {
       alias();
       return;
     }
     // A quantized tensor cast to its own integer type (Q -> Cast -> DQ) is
     // itself; cast to float it is its integers (scale 1, zero point 0).
-    Value q = t.nhwc ? t.nhwc : t.onnx;
-    quant::QuantizedType qt =
-        q ? getQuantElementType(q.getType()) : quant::QuantizedType();
-    if (qt && !isa<quant::UniformQuantizedPerAxisType>(qt)) {
-      int32_t own =
-          qt.isSigned() ? onnx::TensorProto::INT8 : onnx::TensorProto::UINT8;
-      if (to == own) {
-        alias();
-        return;
-      }
-      if (to == onnx::TensorProto::FLOAT) {
-        bool nhwc;
-        defineOutput(integersOf(x, false, nhwc, out(0)), nhwc);
-        return;
-      }
+    bool nhwc;
+    Value v = anyLayout(x, nhwc);
+    quant::QuantizedType qt = getQuantElementType(v.getType());
+    if (qt && isa<quant::UniformQuantizedPerAxisType>(qt))
+      nodeError("Cast of a per-axis quantized tensor is not supported");
+    if (qt && to == storageDataType(qt)) {
+      alias();
+      return;
     }
-    nodeError("Cast is supported from float32 to float32, from a quantized "
-              "tensor to its own type or to float32, and from the int32 result "
-              "of ConvInteger/MatMulInteger to float32 (from " +
-              llvm::Twine(dataTypeName(from)) + " to " +
-              dataTypeName(int32_t(to)) + ")");
+    if (qt && to == onnx::TensorProto::FLOAT) {
+      defineOutput(integersOf(x, false, nhwc, out()), nhwc);
+      return;
+    }
+    // Every other conversion: arith casts in an island, on the storage
+    // integers of a quantized tensor. Floats truncate toward zero when they
+    // become integers (what ONNX Runtime's casts do).
+    auto type = cast<RankedTensorType>(v.getType());
+    bool srcUnsigned =
+        from == onnx::TensorProto::UINT8 || from == onnx::TensorProto::BOOL;
+    Type dst = castElementType(to);
+    if (!dst)
+      nodeError("Cast to " + llvm::Twine(dataTypeName(to)) +
+                " is not supported (qlow computes float32, int8, uint8, "
+                "int32, int64 and bool tensors)");
+    if (!castElementType(from) && !qt)
+      nodeError("Cast from " + llvm::Twine(dataTypeName(from)) +
+                " is not supported");
+    auto resultType = type.clone(dst);
+    Value r = island(out(), resultType, [&]() -> Value {
+      Value src = v;
+      if (qt)
+        src = quant::StorageCastOp::create(b, loc,
+                                           type.clone(qt.getStorageType()), v);
+      return convertElements(src, dst, srcUnsigned);
+    });
+    if (to == onnx::TensorProto::UINT8 || to == onnx::TensorProto::INT8)
+      r = quant::StorageCastOp::create(
+          b, loc, resultType.clone(makeQuantType(1.0, 0, to, -1)), r);
+    defineOutput(r, nhwc);
+  }
+
+private:
+  /// The element type qlow computes an ONNX type in (u8/i8 as their i8
+  /// storage), or null.
+  Type castElementType(int32_t dtype) {
+    switch (dtype) {
+    case onnx::TensorProto::FLOAT:
+      return b.getF32Type();
+    case onnx::TensorProto::INT8:
+    case onnx::TensorProto::UINT8:
+      return b.getI8Type();
+    case onnx::TensorProto::INT32:
+      return b.getI32Type();
+    case onnx::TensorProto::INT64:
+      return b.getI64Type();
+    case onnx::TensorProto::BOOL:
+      return b.getI1Type();
+    default:
+      return Type();
+    }
+  }
+
+  /// `src` (float or integer tensor) converted element-wise to `dst`.
+  Value convertElements(Value src, Type dst, bool srcUnsigned) {
+    auto type = cast<RankedTensorType>(src.getType());
+    Type elem = type.getElementType();
+    auto resultType = type.clone(dst);
+    if (elem == dst)
+      return src;
+    if (dst.isInteger(1)) {
+      // != 0
+      if (isa<FloatType>(elem)) {
+        Value zero = arith::ConstantOp::create(
+            b, loc, DenseElementsAttr::get(type, b.getFloatAttr(elem, 0.0)));
+        return arith::CmpFOp::create(b, loc, arith::CmpFPredicate::UNE, src,
+                                     zero);
+      }
+      Value zero = arith::ConstantOp::create(
+          b, loc, DenseElementsAttr::get(type, b.getIntegerAttr(elem, 0)));
+      return arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ne, src, zero);
+    }
+    if (isa<FloatType>(elem)) {
+      if (isa<FloatType>(dst))
+        return arith::ExtFOp::create(b, loc, resultType, src);
+      return arith::FPToSIOp::create(b, loc, resultType, src);
+    }
+    if (isa<FloatType>(dst))
+      return srcUnsigned
+                 ? arith::UIToFPOp::create(b, loc, resultType, src).getResult()
+                 : arith::SIToFPOp::create(b, loc, resultType, src).getResult();
+    unsigned from = elem.getIntOrFloatBitWidth(),
+             width = dst.getIntOrFloatBitWidth();
+    if (width < from)
+      return arith::TruncIOp::create(b, loc, resultType, src);
+    return srcUnsigned
+               ? arith::ExtUIOp::create(b, loc, resultType, src).getResult()
+               : arith::ExtSIOp::create(b, loc, resultType, src).getResult();
   }
 };
 
@@ -248,6 +326,15 @@ Literal selectLiteral(const Literal &x, const IndexLists &lists) {
 /// has one; the last named `name`, the others after it.
 struct Selection : NodeImporter {
   using NodeImporter::NodeImporter;
+
+  /// A result dimension of `size` along `d`, bounded so that its index list
+  /// fits in memory (a larger one is no real model's).
+  void checkSelectionSize(int64_t size, int64_t d) {
+    constexpr int64_t kMaxSelection = int64_t(1) << 26;
+    if (size < 1 || size > kMaxSelection)
+      nodeError("dimension " + llvm::Twine(d) + " of the result would have " +
+                llvm::Twine(size) + " elements (qlow supports 1 to 2^26)");
+  }
 
   std::pair<Value, bool> select(StringRef x, const IndexLists &lists,
                                 StringRef name) {
@@ -327,6 +414,7 @@ struct Pad : Selection {
     bool constantPadded = false;
     for (int64_t d = 0; d < rank; ++d) {
       int64_t dim = inShape[d];
+      checkSelectionSize(dim + begin[d] + end[d], d);
       SmallVector<int64_t> l;
       for (int64_t o = -begin[d]; o < dim + end[d]; ++o) {
         int64_t i = o;
@@ -355,8 +443,9 @@ struct Pad : Selection {
         nodeError("the pads crop dimension " + llvm::Twine(d) + " to nothing");
       lists.push_back(std::move(l));
     }
-    auto [v, nhwc] =
+    auto [cropped, nhwc] =
         select(x, lists, constantPadded ? auxName(y, "crop") : StringRef(y));
+    Value v = cropped;
     if (!constantPadded) {
       defineOutput(v, nhwc);
       return;
@@ -592,6 +681,7 @@ struct Broadcast : Selection {
     }
     IndexLists lists;
     for (int64_t d = 0; d < rank; ++d) {
+      checkSelectionSize(outShape[d], d);
       if (inShape[d] != 1 && outShape[d] % inShape[d] != 0)
         nodeError("dimension " + llvm::Twine(d) + " of size " +
                   llvm::Twine(inShape[d]) + " cannot become " +
@@ -614,6 +704,8 @@ std::optional<std::vector<Literal>> foldExpand(const FoldContext &c) {
       broadcastShapes(x->shape, shape->ints);
   if (!out)
     c.nodeError("the shape does not broadcast with the input");
+  if (!Literal::fits(*out))
+    return std::nullopt;
   Literal r = Literal::make(x->dtype, *out);
   for (int64_t i = 0, n = r.size(); i < n; ++i) {
     int64_t src = broadcastIndex(i, *out, x->shape);
@@ -631,10 +723,17 @@ std::optional<std::vector<Literal>> foldTile(const FoldContext &c) {
     return std::nullopt;
   if (repeats->ints.size() != x->shape.size())
     c.nodeError("repeats must have one entry per input dimension");
-  IndexLists lists;
+  SmallVector<int64_t> shape;
   for (auto [d, r] : llvm::enumerate(repeats->ints)) {
     if (r < 0)
       c.nodeError("a repeat count is negative");
+    if (__builtin_mul_overflow(x->shape[d], r, &shape.emplace_back()))
+      return std::nullopt;
+  }
+  if (!Literal::fits(shape))
+    return std::nullopt;
+  IndexLists lists;
+  for (auto [d, r] : llvm::enumerate(repeats->ints)) {
     SmallVector<int64_t> l;
     for (int64_t o = 0; o < x->shape[d] * r; ++o)
       l.push_back(o % x->shape[d]);
@@ -966,10 +1065,11 @@ void registerShapeConverters(ConverterRegistry &r) {
   r.add<Dropout>("Dropout", {7, 10, 12, 13}, "nothing (alias)",
                  "inference only, no mask output")
       .outputs = 2;
-  r.add<Cast>("Cast", {6, 9, 13, 19, 21}, "nothing (alias), or DQ at scale 1",
-              "float32 -> float32; a quantized tensor to its own integer "
-              "type, or to float (its integers); the int32 result of "
-              "ConvInteger/MatMulInteger to float")
+  r.add<Cast>("Cast", {6, 9, 13, 19, 21},
+              "nothing (alias), DQ at scale 1, or `arith` casts in an island",
+              "between float32, int8, uint8, int32, int64 and bool (floats "
+              "truncate toward zero); a quantized tensor to its own integer "
+              "type is itself, to float its integers")
       .fold = foldCast;
   r.add<Gather>("Gather", {1, 11, 13}, "`qlow.slice` / `qlow.gather`",
                 "constant indices (run-time data: a selection that keeps a "

@@ -27,6 +27,10 @@ StringRef mlir::qlow::getDTypeEnumName(TensorDType dtype) {
     return "QLOW_DTYPE_I32";
   case TensorDType::F16:
     return "QLOW_DTYPE_F16";
+  case TensorDType::I64:
+    return "QLOW_DTYPE_I64";
+  case TensorDType::Bool:
+    return "QLOW_DTYPE_BOOL";
   }
   return "";
 }
@@ -43,6 +47,10 @@ StringRef mlir::qlow::getDTypeShortName(TensorDType dtype) {
     return "i32";
   case TensorDType::F16:
     return "f16";
+  case TensorDType::I64:
+    return "i64";
+  case TensorDType::Bool:
+    return "bool";
   }
   return "";
 }
@@ -59,6 +67,10 @@ StringRef mlir::qlow::getDTypeCType(TensorDType dtype) {
     return "int32_t";
   case TensorDType::F16:
     return "uint16_t";
+  case TensorDType::I64:
+    return "int64_t";
+  case TensorDType::Bool:
+    return "uint8_t";
   }
   return "";
 }
@@ -68,10 +80,13 @@ int64_t mlir::qlow::getDTypeSize(TensorDType dtype) {
   case TensorDType::F32:
   case TensorDType::I32:
     return 4;
+  case TensorDType::I64:
+    return 8;
   case TensorDType::F16:
     return 2;
   case TensorDType::I8:
   case TensorDType::U8:
+  case TensorDType::Bool:
     return 1;
   }
   return 0;
@@ -104,6 +119,10 @@ std::optional<TensorDType> getDType(Type elementType) {
     return TensorDType::U8;
   if (elementType.isSignlessInteger(32))
     return TensorDType::I32;
+  if (elementType.isSignlessInteger(64))
+    return TensorDType::I64;
+  if (elementType.isSignlessInteger(1)) // in a recorded interface
+    return TensorDType::Bool;
   return std::nullopt;
 }
 
@@ -119,26 +138,32 @@ Type getElementType(MLIRContext *ctx, TensorDType dtype) {
     return IntegerType::get(ctx, 8, IntegerType::Unsigned);
   case TensorDType::I32:
     return IntegerType::get(ctx, 32);
+  case TensorDType::I64:
+    return IntegerType::get(ctx, 64);
+  case TensorDType::Bool:
+    return IntegerType::get(ctx, 1);
   }
   return {};
 }
 
 /// A tensor of `type` named `name` (an i8 one holding u8 values when
-/// `isUnsigned`), or an error at `fn`.
+/// `isUnsigned`, bools when `isBool`), or an error at `fn`.
 FailureOr<TensorInterface> makeTensor(Operation *fn, Type type, StringRef what,
                                       unsigned index, StringRef name,
-                                      bool isUnsigned) {
+                                      bool isUnsigned, bool isBool = false) {
   auto tensor = dyn_cast<RankedTensorType>(type);
   std::optional<TensorDType> dtype;
   if (tensor && tensor.hasStaticShape())
     dtype = getDType(tensor.getElementType());
   if (dtype == TensorDType::I8 && isUnsigned)
     dtype = TensorDType::U8;
+  if (dtype == TensorDType::I8 && isBool)
+    dtype = TensorDType::Bool;
   if (!dtype)
     return fn->emitError() << what << " #" << index << " has type " << type
                            << "; a compiled model's inputs and outputs must "
-                              "be statically shaped tensors of f32, f16, i8 "
-                              "or i32";
+                              "be statically shaped tensors of f32, f16, i8, "
+                              "i32, i64 or bool (i8 marked qlow.bool)";
   TensorInterface t;
   t.name = name.str();
   t.dtype = *dtype;
@@ -195,8 +220,10 @@ mlir::qlow::computeModelInterface(func::FuncOp fn, StringRef model) {
     std::string name = "input_" + std::to_string(i);
     if (auto n = fn.getArgAttrOfType<StringAttr>(i, kArgNameAttr))
       name = n.getValue().str();
-    FailureOr<TensorInterface> tensor = makeTensor(
-        fn, t, "argument", i, name, bool(fn.getArgAttr(i, kUnsignedAttr)));
+    FailureOr<TensorInterface> tensor =
+        makeTensor(fn, t, "argument", i, name,
+                   bool(fn.getArgAttr(i, kUnsignedAttr)),
+                   bool(fn.getArgAttr(i, kBoolAttr)));
     if (failed(tensor))
       return failure();
     iface.inputs.push_back(std::move(*tensor));
@@ -215,8 +242,10 @@ mlir::qlow::computeModelInterface(func::FuncOp fn, StringRef model) {
       name = recoverName(returned[i]);
     if (name.empty())
       name = "output_" + std::to_string(i);
-    FailureOr<TensorInterface> tensor = makeTensor(
-        fn, t, "result", i, name, bool(fn.getResultAttr(i, kUnsignedAttr)));
+    FailureOr<TensorInterface> tensor =
+        makeTensor(fn, t, "result", i, name,
+                   bool(fn.getResultAttr(i, kUnsignedAttr)),
+                   bool(fn.getResultAttr(i, kBoolAttr)));
     if (failed(tensor))
       return failure();
     iface.outputs.push_back(std::move(*tensor));

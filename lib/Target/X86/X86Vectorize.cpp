@@ -59,6 +59,17 @@ namespace mlir::qlow {
 using namespace mlir;
 
 namespace {
+/// True when `op` reads or writes i1 tensors. Those stay scalar loops: a
+/// memref of i1 holds a byte per element, but a vector of i1 is loaded and
+/// stored as packed bits, so a vectorized access would read the wrong bits.
+bool readsOrWritesBools(linalg::LinalgOp op) {
+  return llvm::any_of(op->getOperandTypes(), [](Type t) {
+    return getElementTypeOrSelf(t).isInteger(1);
+  });
+}
+} // namespace
+
+namespace {
 
 //===----------------------------------------------------------------------===//
 // Tile size selection
@@ -856,7 +867,8 @@ struct QlowX86VectorizePass
       return FrozenRewritePatternSet(std::move(patterns));
     }();
     for (linalg::LinalgOp op : ops) {
-      if (op.hasDynamicShape() || failed(linalg::vectorizeOpPrecondition(op)))
+      if (op.hasDynamicShape() || readsOrWritesBools(op) ||
+          failed(linalg::vectorizeOpPrecondition(op)))
         continue;
       bool contraction = isContractionWithoutBatch(op);
       created.ops.clear();

@@ -31,6 +31,8 @@ typedef enum qlow_dtype {
   QLOW_DTYPE_U8 = 2,
   QLOW_DTYPE_I32 = 3,
   QLOW_DTYPE_F16 = 4,
+  QLOW_DTYPE_I64 = 5,
+  QLOW_DTYPE_BOOL = 6, /* one byte per element, 0 or 1 */
 } qlow_dtype;
 
 typedef enum qlow_status {
@@ -59,6 +61,8 @@ typedef struct qlow_model {
 /* Size in bytes of one element of `dtype`. */
 static inline int64_t qlow_dtype_size(qlow_dtype dtype) {
   switch (dtype) {
+  case QLOW_DTYPE_I64:
+    return 8;
   case QLOW_DTYPE_F32:
   case QLOW_DTYPE_I32:
     return 4;
@@ -66,6 +70,7 @@ static inline int64_t qlow_dtype_size(qlow_dtype dtype) {
     return 2;
   case QLOW_DTYPE_I8:
   case QLOW_DTYPE_U8:
+  case QLOW_DTYPE_BOOL:
     return 1;
   }
   return 0;

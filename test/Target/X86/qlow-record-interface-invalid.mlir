@@ -1,6 +1,6 @@
 // RUN: qlow-opt %s -split-input-file -verify-diagnostics --qlow-record-interface=func=model
 
-// expected-error @+1 {{argument #0 has type 'tensor<?x4xf32>'; a compiled model's inputs and outputs must be statically shaped tensors of f32, f16, i8 or i32}}
+// expected-error @+1 {{argument #0 has type 'tensor<?x4xf32>'; a compiled model's inputs and outputs must be statically shaped tensors of f32, f16, i8, i32, i64 or bool (i8 marked qlow.bool)}}
 func.func @model(%x: tensor<?x4xf32>) -> tensor<?x4xf32> {
   return %x : tensor<?x4xf32>
 }

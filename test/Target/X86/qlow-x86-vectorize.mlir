@@ -197,3 +197,21 @@ func.func @conv_i8_stride2(%x: tensor<9x9x16xi8>, %bias: tensor<4x4x64xi32>) -> 
   } -> tensor<4x4x64xi32>
   return %acc : tensor<4x4x64xi32>
 }
+
+// -----
+
+// An element-wise op on i1 tensors stays a linalg op (scalar loops): a
+// memref of i1 holds one byte per element, a vector of i1 packed bits.
+// CHECK-LABEL: func.func @bools
+// CHECK: linalg.generic
+// CHECK-NOT: vector.transfer
+#id = affine_map<(d0, d1) -> (d0, d1)>
+func.func @bools(%a: tensor<4x16xi1>, %b: tensor<4x16xi1>) -> tensor<4x16xi1> {
+  %e = tensor.empty() : tensor<4x16xi1>
+  %r = linalg.generic {indexing_maps = [#id, #id, #id], iterator_types = ["parallel", "parallel"]} ins(%a, %b : tensor<4x16xi1>, tensor<4x16xi1>) outs(%e : tensor<4x16xi1>) {
+  ^bb0(%x: i1, %y: i1, %o: i1):
+    %z = arith.andi %x, %y : i1
+    linalg.yield %z : i1
+  } -> tensor<4x16xi1>
+  return %r : tensor<4x16xi1>
+}
