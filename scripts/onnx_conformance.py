@@ -108,7 +108,20 @@ def check_case(case_dir, tools, tmp):
 # inputs into initializers from each data set (and says so).
 STATIC_INPUTS = {("Conv", 1), ("Conv", 2), ("Clip", 1), ("Clip", 2),
                  ("Reshape", 1), ("Squeeze", 1), ("Unsqueeze", 1), ("Pad", 1),
-                 ("Pad", 2)}
+                 ("Pad", 2), ("Pad", 3), ("Resize", 1), ("Resize", 2),
+                 ("Resize", 3), ("Slice", 1), ("Slice", 2), ("Slice", 3),
+                 ("Slice", 4), ("Expand", 1), ("Tile", 1), ("Split", 1),
+                 ("TopK", 1), ("ConvTranspose", 1), ("ConvTranspose", 2),
+                 ("Upsample", 1),
+                 ("ConvInteger", 1), ("ConvInteger", 3),
+                 ("MatMulInteger", 1), ("MatMulInteger", 3)}
+STATIC_INPUTS |= {(op, 1) for op in (
+    "ReduceSum", "ReduceMean", "ReduceMax", "ReduceMin", "ReduceProd",
+    "ReduceL1", "ReduceL2", "ReduceSumSquare", "ReduceLogSum",
+    "ReduceLogSumExp")}
+# QLinear ops: weights, scales and zero points (everything but the data).
+STATIC_INPUTS |= {("QLinearConv", i) for i in (1, 2, 3, 4, 5, 6, 7, 8)}
+STATIC_INPUTS |= {("QLinearMatMul", i) for i in (1, 2, 4, 5, 6, 7)}
 
 
 def read_tensor(path):

@@ -6,6 +6,7 @@
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/Quant/IR/Quant.h"
 #include "mlir/Dialect/Tosa/IR/TosaOps.h"
 
 #include <cfloat>
@@ -22,6 +23,8 @@ struct Binary : NodeImporter {
   using NodeImporter::NodeImporter;
   void convert() override {
     StringRef opType = node->op_type();
+    if (elemTypeOf(out()) != onnx::TensorProto::FLOAT)
+      return integerBinary(opType);
     SmallVector<int64_t> outShape = shapeOf(out());
     int64_t rank = outShape.size();
     Tensor &lt = tensor(in(0)), &rt = tensor(in(1));
@@ -80,6 +83,39 @@ struct Binary : NodeImporter {
 
 private:
   Value fuseSiLU(Value a, Value c, RankedTensorType type);
+
+  /// Integer tensors: wrapping arithmetic in an island (ONNX's integer Div
+  /// truncates toward zero, as C does).
+  void integerBinary(StringRef opType) {
+    int32_t dtype = elemTypeOf(out());
+    SmallVector<int64_t> shape = shapeOf(out(), true);
+    int64_t rank = shape.size();
+    bool unsignedA, unsignedB;
+    Value a = integersAtRank(0, rank, unsignedA);
+    Value c = integersAtRank(1, rank, unsignedB);
+    auto type = RankedTensorType::get(
+        shape, cast<RankedTensorType>(a.getType()).getElementType());
+    if (a.getType().isInteger(1) || type.getElementType().isInteger(1))
+      nodeError("arithmetic on bool tensors is not supported");
+    Value r = island(out(), type, [&]() -> Value {
+      return elementwise(type, {a, c},
+                         [&](OpBuilder &nb, Location l, ValueRange v) -> Value {
+                           if (opType == "Add")
+                             return arith::AddIOp::create(nb, l, v[0], v[1]);
+                           if (opType == "Sub")
+                             return arith::SubIOp::create(nb, l, v[0], v[1]);
+                           if (opType == "Mul")
+                             return arith::MulIOp::create(nb, l, v[0], v[1]);
+                           if (unsignedA)
+                             return arith::DivUIOp::create(nb, l, v[0], v[1]);
+                           return arith::DivSIOp::create(nb, l, v[0], v[1]);
+                         });
+    });
+    if (dtype == onnx::TensorProto::UINT8 || dtype == onnx::TensorProto::INT8)
+      r = quant::StorageCastOp::create(
+          b, loc, type.clone(makeQuantType(1.0, 0, dtype, -1)), r);
+    defineOutput(r, false);
+  }
 };
 
 /// x * Sigmoid(x) (SiLU, Swish) as one island with both ops, so that the
@@ -327,13 +363,15 @@ struct Variadic : NodeImporter {
   using NodeImporter::NodeImporter;
   void convert() override {
     StringRef op = node->op_type();
-    SmallVector<int64_t> outShape = shapeOf(out());
+    SmallVector<int64_t> outShape = shapeOf(out(), true);
     int64_t rank = outShape.size();
     int n = node->input_size();
     if (n == 1) {
       alias();
       return;
     }
+    if (elemTypeOf(out()) != onnx::TensorProto::FLOAT)
+      return integerVariadic(op, outShape);
     if (op == "Min" || op == "Max") {
       // One run-time operand and scalar constants: a clamp.
       int runtime = -1;
@@ -406,6 +444,40 @@ struct Variadic : NodeImporter {
   }
 
 private:
+  /// Min, Max and Sum of integer tensors in an island.
+  void integerVariadic(StringRef op, ArrayRef<int64_t> shape) {
+    int32_t dtype = elemTypeOf(out());
+    SmallVector<Value> operands;
+    bool isUnsigned = false;
+    for (int i = 0; i < node->input_size(); ++i)
+      operands.push_back(integersAtRank(i, shape.size(), isUnsigned));
+    auto type = RankedTensorType::get(
+        shape, cast<RankedTensorType>(operands[0].getType()).getElementType());
+    Value r = island(out(), type, [&]() -> Value {
+      return elementwise(
+          type, operands, [&](OpBuilder &nb, Location l, ValueRange v) {
+            Value acc = v[0];
+            for (Value x : v.drop_front()) {
+              if (op == "Sum")
+                acc = arith::AddIOp::create(nb, l, acc, x);
+              else if (op == "Max")
+                acc = isUnsigned
+                          ? arith::MaxUIOp::create(nb, l, acc, x).getResult()
+                          : arith::MaxSIOp::create(nb, l, acc, x).getResult();
+              else
+                acc = isUnsigned
+                          ? arith::MinUIOp::create(nb, l, acc, x).getResult()
+                          : arith::MinSIOp::create(nb, l, acc, x).getResult();
+            }
+            return acc;
+          });
+    });
+    if (dtype == onnx::TensorProto::UINT8 || dtype == onnx::TensorProto::INT8)
+      r = quant::StorageCastOp::create(
+          b, loc, type.clone(makeQuantType(1.0, 0, dtype, -1)), r);
+    defineOutput(r, false);
+  }
+
   RankedTensorType broadcastType(Value a, Value c) {
     auto s = broadcastShapes(cast<RankedTensorType>(a.getType()).getShape(),
                              cast<RankedTensorType>(c.getType()).getShape());
@@ -419,7 +491,11 @@ private:
 /// exponents (constant or not) TOSA pow in an island.
 struct Pow : NodeImporter {
   using NodeImporter::NodeImporter;
+  void mixedPow();
   void convert() override {
+    if (elemTypeOf(out()) != onnx::TensorProto::FLOAT ||
+        elemTypeOf(in(1)) != onnx::TensorProto::FLOAT)
+      return mixedPow();
     SmallVector<int64_t> outShape = shapeOf(out());
     int64_t rank = outShape.size();
     DenseElementsAttr e = constantOf(1);
@@ -492,6 +568,43 @@ FoldFn minMaxFold(bool isMax) {
         [&](ArrayRef<int64_t> v) { return pick(v); });
     return std::vector<Literal>{std::move(*r)};
   };
+}
+
+/// Pow with an integer base or exponent: computed in f64 (exact for the
+/// integer results that fit its 53 bits), truncated to an integer result.
+void Pow::mixedPow() {
+  SmallVector<int64_t> shape = shapeOf(out(), true);
+  int64_t rank = shape.size();
+  auto operand = [&](int i, bool &isInt, bool &isUnsigned) -> Value {
+    isInt = elemTypeOf(in(i)) != onnx::TensorProto::FLOAT;
+    isUnsigned = false;
+    return isInt ? integersAtRank(i, rank, isUnsigned) : inputForRank(i, rank);
+  };
+  bool intX, intY, unsignedX, unsignedY;
+  Value x = operand(0, intX, unsignedX), y = operand(1, intY, unsignedY);
+  Type elem = intX ? cast<RankedTensorType>(x.getType()).getElementType()
+                   : b.getF32Type();
+  auto type = RankedTensorType::get(shape, elem);
+  Value r = island(out(), type, [&]() -> Value {
+    return elementwise(
+        type, {x, y}, [&](OpBuilder &nb, Location l, ValueRange v) -> Value {
+          auto toF64 = [&](Value a, bool isInt, bool isUnsigned) -> Value {
+            if (!isInt)
+              return arith::ExtFOp::create(nb, l, nb.getF64Type(), a);
+            return isUnsigned
+                       ? arith::UIToFPOp::create(nb, l, nb.getF64Type(), a)
+                             .getResult()
+                       : arith::SIToFPOp::create(nb, l, nb.getF64Type(), a)
+                             .getResult();
+          };
+          Value p = math::PowFOp::create(nb, l, toF64(v[0], intX, unsignedX),
+                                         toF64(v[1], intY, unsignedY));
+          if (intX)
+            return arith::FPToSIOp::create(nb, l, elem, p);
+          return arith::TruncFOp::create(nb, l, nb.getF32Type(), p);
+        });
+  });
+  defineOutput(r, false);
 }
 
 /// The element-wise `fn` of one constant input (shape arithmetic, constant

@@ -247,6 +247,17 @@ public:
   /// named `name`.
   Value selectAlong(Value v, int64_t axis, ArrayRef<int64_t> indices,
                     StringRef name);
+  /// Input `i` as a plain integer tensor of `rank` (leading 1s): a constant
+  /// of its ONNX type's width, a run-time integer tensor, or the storage of
+  /// the integers of a uint8/int8 tensor (scale 1). `isUnsigned` says how to
+  /// read it (uint8, bool).
+  Value integersAtRank(int i, int64_t rank, bool &isUnsigned);
+  /// An element-wise linalg.generic of `resultType` over `operands` (each of
+  /// the result's rank; their dimensions of size 1 broadcast), `body`
+  /// computing one element from one element of each operand.
+  Value elementwise(
+      RankedTensorType resultType, ValueRange operands,
+      llvm::function_ref<Value(OpBuilder &, Location, ValueRange)> body);
   /// `v * factor` as a qlow.mul by a broadcast constant, named `name`.
   Value scaleBy(Value v, float factor, StringRef name);
 

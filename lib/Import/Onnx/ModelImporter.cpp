@@ -11,6 +11,7 @@
 #include "Qlow/IR/QuantUtils.h"
 #include "qlow/Transforms/Utils.h"
 
+#include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Quant/IR/Quant.h"
 #include "mlir/Dialect/Tosa/IR/TosaOps.h"
@@ -87,13 +88,29 @@ public:
   std::pair<Value, RankedTensorType> output(StringRef name, bool &isBool) {
     int32_t dtype = elemTypeOf(name);
     isBool = dtype == onnx::TensorProto::BOOL;
+    Type elem = boundaryElementType(dtype);
+    Tensor &t = tensor(name);
+    if (elem && t.constant && !t.onnx && !t.nhwc &&
+        !isa<FloatType>(t.constant.getElementType()))
+      return {constantOutput(t.constant, elem),
+              RankedTensorType::get(t.constant.getType().getShape(),
+                                    constantType(elem))};
     SmallVector<int64_t> shape = shapeOf(name, /*anyType=*/true);
+    if (dtype == onnx::TensorProto::INT32 && t.intValued) {
+      // The exact integers of ConvInteger/MatMulInteger, held as floats.
+      Value f = onnxValue(name);
+      auto i32 = RankedTensorType::get(shape, b.getI32Type());
+      return {island(name, i32,
+                     [&]() -> Value {
+                       return arith::FPToSIOp::create(b, loc, i32, f);
+                     }),
+              i32};
+    }
     Value v;
     if (dtype == onnx::TensorProto::UINT8 || dtype == onnx::TensorProto::INT8)
       v = integerOutput(name, dtype);
     else
       v = onnxValue(name);
-    Type elem = boundaryElementType(dtype);
     if (!elem)
       fail("graph output '" + name + "' has element type " +
            dataTypeName(dtype) +
@@ -119,6 +136,31 @@ public:
   }
 
 private:
+  /// The storage element type of a constant output of boundary type `elem`.
+  static Type constantType(Type elem) {
+    if (auto q = dyn_cast<quant::QuantizedType>(elem))
+      return RankedTensorType::get({}, q).getElementType();
+    return elem;
+  }
+
+  /// An integer constant (shape arithmetic, Dropout's mask) returned as a
+  /// graph output of boundary element type `elem`.
+  Value constantOutput(DenseElementsAttr c, Type elem) {
+    auto q = dyn_cast<quant::QuantizedType>(elem);
+    Type storage = q ? q.getStorageType() : elem;
+    unsigned width = storage.getIntOrFloatBitWidth();
+    SmallVector<APInt> values;
+    for (int64_t v : intsOf(c))
+      values.push_back(APInt(width, uint64_t(v), /*isSigned=*/true,
+                             /*implicitTrunc=*/true));
+    auto type = RankedTensorType::get(c.getType().getShape(), storage);
+    Value v =
+        arith::ConstantOp::create(b, loc, DenseElementsAttr::get(type, values));
+    if (q)
+      v = quant::StorageCastOp::create(b, loc, type.clone(q), v);
+    return v;
+  }
+
   /// The element type of a function argument or result of ONNX type
   /// `dtype`, or null.
   Type boundaryElementType(int32_t dtype) {
@@ -290,13 +332,20 @@ bool ModelImporter::foldConstants() {
     return shape;
   };
 
+  auto isFloatOutput = [&](const std::string &name) {
+    const onnx::TypeProto *t = s.types.lookup(name);
+    return !t || !t->has_tensor_type() ||
+           t->tensor_type().elem_type() == onnx::TensorProto::FLOAT;
+  };
   std::vector<onnx::NodeProto> kept;
   bool changed = false;
   for (auto [i, n] : llvm::enumerate(s.graph.node())) {
     const ConverterInfo &conv = *convs[i];
+    // A float graph output stays computed (a float constant would be the
+    // model's whole output); integer ones (shapes) fold.
     bool foldable = bool(conv.fold);
     for (const std::string &o : n.output())
-      foldable &= !graphOutputs.contains(o);
+      foldable &= !graphOutputs.contains(o) || !isFloatOutput(o);
     std::optional<std::vector<Literal>> results;
     if (foldable) {
       // Constant inputs are decoded only when every input is one (a Gather

@@ -5,7 +5,9 @@
 #include "Qlow/IR/QuantUtils.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Quant/IR/Quant.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Tosa/IR/TosaOps.h"
 #include "mlir/Dialect/Tosa/Utils/ConversionUtils.h"
 #include "mlir/IR/ImplicitLocOpBuilder.h"
@@ -348,8 +350,76 @@ Value NodeImporter::toRank(Value v, int64_t rank, StringRef base) {
     return v;
   SmallVector<int64_t> shape(rank - type.getRank(), 1);
   llvm::append_range(shape, type.getShape());
-  return named(ReshapeOp::create(b, loc, f32(shape), v, StringAttr()),
+  return named(ReshapeOp::create(b, loc, type.clone(shape), v, StringAttr()),
                auxName(base, "bcast"));
+}
+
+Value NodeImporter::integersAtRank(int i, int64_t rank, bool &isUnsigned) {
+  int32_t dtype = elemTypeOf(in(i));
+  isUnsigned =
+      dtype == onnx::TensorProto::UINT8 || dtype == onnx::TensorProto::UINT16 ||
+      dtype == onnx::TensorProto::UINT32 ||
+      dtype == onnx::TensorProto::UINT64 || dtype == onnx::TensorProto::BOOL;
+  if (DenseElementsAttr c = constantOf(i)) {
+    if (isa<FloatType>(c.getElementType()))
+      nodeError("input '" + in(i) + "' is not an integer tensor");
+    unsigned width = dtype == onnx::TensorProto::INT64   ? 64
+                     : dtype == onnx::TensorProto::INT32 ? 32
+                     : dtype == onnx::TensorProto::BOOL  ? 1
+                                                         : 8;
+    auto type = c.getType();
+    SmallVector<int64_t> shape(rank - type.getRank(), 1);
+    llvm::append_range(shape, type.getShape());
+    SmallVector<APInt> values;
+    for (int64_t v : intsOf(c))
+      values.push_back(APInt(width, uint64_t(v), /*isSigned=*/true,
+                             /*implicitTrunc=*/true));
+    return arith::ConstantOp::create(
+        b, loc,
+        DenseElementsAttr::get(
+            RankedTensorType::get(shape, b.getIntegerType(width)), values));
+  }
+  Value v = onnxValue(in(i));
+  auto type = cast<RankedTensorType>(v.getType());
+  if (quant::QuantizedType q = getQuantElementType(type)) {
+    auto u = dyn_cast<quant::UniformQuantizedType>(q);
+    if (!u || u.getScale() != 1.0 || u.getZeroPoint() != 0)
+      nodeError("input '" + in(i) +
+                "' is quantized; integer arithmetic "
+                "reads plain integer tensors");
+    v = quant::StorageCastOp::create(b, loc, type.clone(q.getStorageType()), v);
+  } else if (!type.getElementType().isSignlessInteger()) {
+    nodeError("input '" + in(i) + "' is not an integer tensor");
+  }
+  return toRank(v, rank, in(i));
+}
+
+Value NodeImporter::elementwise(
+    RankedTensorType resultType, ValueRange operands,
+    llvm::function_ref<Value(OpBuilder &, Location, ValueRange)> body) {
+  int64_t rank = resultType.getRank();
+  SmallVector<AffineMap> maps;
+  for (Value v : operands) {
+    auto shape = cast<RankedTensorType>(v.getType()).getShape();
+    SmallVector<AffineExpr> exprs;
+    for (int64_t d = 0; d < rank; ++d)
+      exprs.push_back(shape[d] == 1 && resultType.getDimSize(d) != 1
+                          ? b.getAffineConstantExpr(0)
+                          : b.getAffineDimExpr(d));
+    maps.push_back(AffineMap::get(rank, 0, exprs, b.getContext()));
+  }
+  maps.push_back(b.getMultiDimIdentityMap(rank));
+  Value init = tensor::EmptyOp::create(b, loc, resultType.getShape(),
+                                       resultType.getElementType());
+  SmallVector<utils::IteratorType> iterators(rank,
+                                             utils::IteratorType::parallel);
+  return linalg::GenericOp::create(
+             b, loc, resultType, operands, ValueRange{init}, maps, iterators,
+             [&](OpBuilder &nb, Location l, ValueRange args) {
+               Value r = body(nb, l, args.drop_back());
+               linalg::YieldOp::create(nb, l, r);
+             })
+      .getResult(0);
 }
 
 DenseElementsAttr NodeImporter::constantForRank(DenseElementsAttr c,

@@ -14,7 +14,9 @@
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Tosa/IR/TosaOps.h"
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/Verifier.h"
@@ -34,6 +36,7 @@ OwningOpRef<ModuleOp> mlir::qlow::importOnnxModelFromBuffer(
     llvm::StringRef buffer, llvm::StringRef sourceName, MLIRContext &ctx,
     const OnnxImportOptions &options) {
   ctx.loadDialect<func::FuncDialect, arith::ArithDialect, math::MathDialect,
+                  linalg::LinalgDialect, tensor::TensorDialect,
                   tosa::TosaDialect, QlowDialect>();
   Location fileLoc = FileLineColLoc::get(&ctx, sourceName, 0, 0);
   if (options.batch < 1) {
@@ -91,6 +94,7 @@ mlir::qlow::importOnnxModel(llvm::StringRef path, MLIRContext &ctx,
 
 void mlir::qlow::registerOnnxImportDialects(DialectRegistry &registry) {
   registry.insert<func::FuncDialect, arith::ArithDialect, math::MathDialect,
+                  linalg::LinalgDialect, tensor::TensorDialect,
                   tosa::TosaDialect, QlowDialect>();
 }
 

@@ -5,6 +5,7 @@
 #include "Qlow/IR/QuantUtils.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/Quant/IR/Quant.h"
 #include "mlir/Dialect/Tosa/IR/TosaOps.h"
 
@@ -16,8 +17,85 @@ using namespace mlir::qlow;
 namespace mlir::qlow::onnx_import {
 namespace {
 
-struct QuantizeLinear : NodeImporter {
+/// QuantizeLinear and DequantizeLinear with parameters qlow cannot make a
+/// `!quant` type of: computed at run time, or per axis of a run-time tensor.
+/// Both are float arithmetic on exact integers in an island (the integer
+/// spec's quantize: true division, ties to even, saturation).
+struct QuantParams : NodeImporter {
   using NodeImporter::NodeImporter;
+
+  /// True when the scale and zero point make a `!quant` type for a run-time
+  /// tensor: constants, one value each.
+  bool perTensorConstants() {
+    auto single = [&](int i) {
+      DenseElementsAttr c = constantOf(i);
+      return c && c.getType().getNumElements() == 1;
+    };
+    return single(1) && (!has(2) || single(2));
+  }
+
+  /// The axis of per-axis parameters (only checked when they are per axis).
+  int64_t paramAxis(int64_t rank) {
+    auto count = [&](int i) -> int64_t {
+      if (!has(i))
+        return 1;
+      if (DenseElementsAttr c = constantOf(i))
+        return c.getType().getNumElements();
+      int64_t n = 1;
+      for (int64_t d : shapeOf(in(i), true))
+        n *= d;
+      return n;
+    };
+    if (count(1) == 1 && count(2) == 1)
+      return 0;
+    return axisAttr("axis", 1, rank);
+  }
+
+  /// Input `i` (a scale, or a zero point's integers) as an f32 tensor of
+  /// `rank` that broadcasts over the data: one value, or one per element of
+  /// `axis` (`channels` of them).
+  Value paramAtRank(int i, int64_t rank, int64_t axis, int64_t channels,
+                    StringRef what) {
+    SmallVector<int64_t> shape(rank, 1);
+    Value v;
+    int64_t n;
+    if (DenseElementsAttr c = constantOf(i)) {
+      n = c.getType().getNumElements();
+      std::vector<float> values;
+      if (isa<FloatType>(c.getElementType()))
+        values = floatsOf(c);
+      else
+        for (int64_t x : intsOf(c))
+          values.push_back(float(x));
+      if (n > 1)
+        shape[axis] = n;
+      v = arith::ConstantOp::create(
+          b, loc, DenseElementsAttr::get(f32(shape), llvm::ArrayRef(values)));
+    } else {
+      v = onnxValue(in(i));
+      if (isQuantized(v.getType())) {
+        bool unused;
+        v = integersOf(in(i), false, unused, auxName(in(i), "ints"));
+      }
+      auto type = cast<RankedTensorType>(v.getType());
+      if (!isFloatTensor(type))
+        nodeError(what + " must be float (or the integers of a quantized "
+                         "tensor)");
+      n = type.getNumElements();
+      if (n > 1)
+        shape[axis] = n;
+      v = named(ReshapeOp::create(b, loc, f32(shape), v, StringAttr()),
+                auxName(in(i), "bcast"));
+    }
+    if (n != 1 && n != channels)
+      nodeError(what + " has " + llvm::Twine(n) + " values for an axis of " +
+                llvm::Twine(channels));
+    return v;
+  }
+};
+
+struct QuantizeLinear : QuantParams {
+  using QuantParams::QuantParams;
   void convert() override {
     const std::string &x = in(0), &y = out();
     int32_t dtype = onnx::TensorProto::UINT8;
@@ -25,6 +103,8 @@ struct QuantizeLinear : NodeImporter {
     SmallVector<int64_t> shape =
         t.constant ? SmallVector<int64_t>(t.constant.getType().getShape())
                    : shapeOf(x);
+    if (!t.constant && !perTensorConstants())
+      return quantizeAtRunTime();
     quant::QuantizedType type =
         quantTypeOf(1, 2, dtype, intAttr("axis", 1), shape);
     if (t.constant) {
@@ -67,8 +147,8 @@ struct QuantizeLinear : NodeImporter {
       s.constantTypes[y] = has(2) ? elemTypeOf(in(2)) : dtype;
       return;
     }
-    if (isa<quant::UniformQuantizedPerAxisType>(type))
-      nodeError("per-axis quantization of a run-time tensor is not supported");
+    if (!perTensorConstants())
+      return quantizeAtRunTime();
     bool nhwc;
     Value v = anyLayout(x, nhwc);
     auto vt = cast<RankedTensorType>(v.getType());
@@ -77,10 +157,63 @@ struct QuantizeLinear : NodeImporter {
     defineOutput(QuantizeOp::create(b, loc, vt.clone(type), v, nameAttr(y)),
                  nhwc);
   }
+
+private:
+  /// saturate(round(x / scale) + zero point) in an island, the result the
+  /// integers of a uint8/int8 tensor (scale 1).
+  void quantizeAtRunTime() {
+    SmallVector<int64_t> shape = shapeOf(in(0));
+    int64_t rank = shape.size();
+    int64_t axis = paramAxis(rank);
+    int32_t dtype = has(2) ? elemTypeOf(in(2)) : onnx::TensorProto::UINT8;
+    if (dtype != onnx::TensorProto::UINT8 && dtype != onnx::TensorProto::INT8)
+      nodeError("quantized data of element type " +
+                llvm::Twine(dataTypeName(dtype)) +
+                " is not supported (int8 and uint8 are)");
+    Value x = onnxValue(in(0));
+    Value scale = paramAtRank(1, rank, axis, shape[axis], "the scale");
+    Value zp = has(2)
+                   ? paramAtRank(2, rank, axis, shape[axis], "the zero point")
+                   : Value();
+    bool isSigned = dtype == onnx::TensorProto::INT8;
+    auto i8 = RankedTensorType::get(shape, b.getI8Type());
+    SmallVector<Value> operands = {x, scale};
+    if (zp)
+      operands.push_back(zp);
+    Value q = island(out(), i8, [&]() -> Value {
+      return elementwise(
+          i8, operands, [&](OpBuilder &nb, Location l, ValueRange v) -> Value {
+            // round(x / scale) (ties to even; NaN is 0) + zero point,
+            // saturated: exact in f32, the zero point being an integer.
+            Value r = math::RoundEvenOp::create(
+                nb, l, arith::DivFOp::create(nb, l, v[0], v[1]));
+            Value zero =
+                arith::ConstantOp::create(nb, l, nb.getF32FloatAttr(0));
+            Value nan =
+                arith::CmpFOp::create(nb, l, arith::CmpFPredicate::UNO, r, r);
+            r = arith::SelectOp::create(nb, l, nan, zero, r);
+            if (v.size() > 2)
+              r = arith::AddFOp::create(nb, l, r, v[2]);
+            Value lo = arith::ConstantOp::create(
+                nb, l, nb.getF32FloatAttr(isSigned ? -128 : 0));
+            Value hi = arith::ConstantOp::create(
+                nb, l, nb.getF32FloatAttr(isSigned ? 127 : 255));
+            r = arith::MinimumFOp::create(
+                nb, l, arith::MaximumFOp::create(nb, l, r, lo), hi);
+            return isSigned ? arith::FPToSIOp::create(nb, l, nb.getI8Type(), r)
+                                  .getResult()
+                            : arith::FPToUIOp::create(nb, l, nb.getI8Type(), r)
+                                  .getResult();
+          });
+    });
+    defineOutput(quant::StorageCastOp::create(
+                     b, loc, i8.clone(makeQuantType(1.0, 0, dtype, -1)), q),
+                 false);
+  }
 };
 
-struct DequantizeLinear : NodeImporter {
-  using NodeImporter::NodeImporter;
+struct DequantizeLinear : QuantParams {
+  using QuantParams::QuantParams;
   void convert() override {
     const std::string &x = in(0), &y = out();
     Tensor &t = tensor(x);
@@ -101,11 +234,41 @@ struct DequantizeLinear : NodeImporter {
     if (t.constant)
       nodeError("the input of DequantizeLinear must be integer data");
     bool nhwc;
-    if (!constantOf(1) || (has(2) && !constantOf(2))) {
-      // Parameters computed at run time (DynamicQuantizeLinear's): float
-      // arithmetic on the integers, per tensor.
-      Value ints = integersOf(x, false, nhwc, auxName(y, "ints"));
-      defineOutput(dequantizeAtRunTime(ints, has(2) ? 2 : -1, 1, y), nhwc);
+    if (!perTensorConstants() || elemTypeOf(x) == onnx::TensorProto::INT32) {
+      // Parameters computed at run time (DynamicQuantizeLinear's), per axis
+      // of a run-time tensor, or int32 data: (q - zero point) * scale in
+      // float on the exact integers.
+      SmallVector<int64_t> shape = shapeOf(x, true);
+      int64_t rank = shape.size();
+      int64_t axis = paramAxis(rank);
+      Value ints;
+      if (isQuantized(onnxValue(x).getType())) {
+        ints = integersOf(x, false, nhwc, auxName(y, "ints"));
+      } else {
+        bool isUnsigned;
+        Value raw = integersAtRank(0, rank, isUnsigned);
+        ints = island(auxName(y, "ints"), f32(shape), [&]() -> Value {
+          return arith::SIToFPOp::create(b, loc, f32(shape), raw);
+        });
+        nhwc = false;
+      }
+      if (nhwc) {
+        define(auxName(y, "nhwc"), ints, true);
+        ints = onnxValue(auxName(y, "nhwc"));
+      }
+      Value scale = paramAtRank(1, rank, axis, shape[axis], "the scale");
+      Value zp = has(2)
+                     ? paramAtRank(2, rank, axis, shape[axis], "the zero point")
+                     : Value();
+      auto type = f32(shape);
+      defineOutput(island(y, type,
+                          [&]() -> Value {
+                            Value v = ints;
+                            if (zp)
+                              v = tosa::SubOp::create(b, loc, type, v, zp);
+                            return tosaMul(v, scale, type);
+                          }),
+                   false);
       return;
     }
     Value any = anyLayout(x, nhwc);
@@ -378,17 +541,18 @@ struct DynamicQuantizeLinear : NodeImporter {
 } // namespace
 
 void registerQuantConverters(ConverterRegistry &r) {
-  r.add<QuantizeLinear>("QuantizeLinear", {10, 13, 19, 21}, "`qlow.quantize`",
-                        "per tensor (int8/uint8 zero point; uint8 without "
-                        "one); per axis only on a constant, which is "
-                        "quantized at import");
+  r.add<QuantizeLinear>(
+      "QuantizeLinear", {10, 13, 19, 21}, "`qlow.quantize`, or an island",
+      "per tensor with constant parameters: `qlow.quantize` (int8/uint8 "
+      "zero point; uint8 without one); of a constant: quantized at import, "
+      "per axis too; per axis or with run-time parameters: an island "
+      "computing the integers (true division, ties to even, saturation)");
   r.add<DequantizeLinear>(
       "DequantizeLinear", {10, 13, 19, 21}, "`qlow.dequantize`",
       "of a quantized tensor; of constant int8/uint8/int32 data: "
       "`quant.scast` of the integers (per axis for vector scales) + "
-      "`qlow.dequantize`; with a scale or zero point computed at run time "
-      "(DynamicQuantizeLinear's): island `(integers - zero point) * scale`, "
-      "per tensor only");
+      "`qlow.dequantize`; with run-time parameters, per axis of a run-time "
+      "tensor, or of int32 data: island `(integers - zero point) * scale`");
   r.add<QLinearConv>("QLinearConv", {10}, "DQ -> `qlow.conv2d` -> Q",
                      "the int32 bias at scale `x_scale * w_scale`");
   r.add<QLinearMatMul>("QLinearMatMul", {10, 21}, "DQ -> `qlow.matmul` -> Q",

@@ -146,19 +146,25 @@ struct Resize : NodeImporter {
   }
 
 private:
-  /// The input coordinate result coordinate `o` maps to.
+  /// The input coordinate result coordinate `o` maps to. As in ONNX, the
+  /// resized length is `scale * lin`, not rounded (it differs from the
+  /// result's size when the scales are given).
   double coordinate(int64_t o, int64_t lin, int64_t lout, double scale) {
+    double lengthResized = scale * double(lin);
     if (coordinates == "asymmetric")
       return double(o) / scale;
     if (coordinates == "align_corners")
-      return lout == 1 ? 0.0 : double(o) * double(lin - 1) / double(lout - 1);
+      return lengthResized == 1.0
+                 ? 0.0
+                 : double(o) * double(lin - 1) / (lengthResized - 1.0);
     if (coordinates == "tf_half_pixel_for_nn")
       return (double(o) + 0.5) / scale;
-    if (coordinates == "pytorch_half_pixel" && lout == 1)
+    if (coordinates == "pytorch_half_pixel" && lengthResized <= 1.0)
       return 0.0;
     double x = (double(o) + 0.5) / scale - 0.5;
     if (coordinates == "half_pixel_symmetric") {
-      double adjustment = double(lout) / (scale * double(lin));
+      // The output's actual size against the resized length.
+      double adjustment = double(lout) / lengthResized;
       double center = double(lin) / 2.0;
       x += center * (1.0 - adjustment);
     }

@@ -9,6 +9,9 @@
 //===----------------------------------------------------------------------===//
 #include "Importer.h"
 
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Quant/IR/Quant.h"
+
 #include <cmath>
 
 using namespace mlir;
@@ -135,6 +138,68 @@ std::optional<std::vector<Literal>> foldMod(const FoldContext &c) {
       }));
 }
 
+/// Mod of run-time tensors: fmod = 1 the C remainder (the dividend's sign),
+/// fmod = 0 the divisor's sign (Python's %), integers only.
+struct Mod : NodeImporter {
+  using NodeImporter::NodeImporter;
+  void convert() override {
+    bool fmod = intAttr("fmod", 0) != 0;
+    int32_t dtype = elemTypeOf(out());
+    SmallVector<int64_t> shape = shapeOf(out(), true);
+    int64_t rank = shape.size();
+    if (dtype == onnx::TensorProto::FLOAT) {
+      if (!fmod)
+        nodeError("fmod must be 1 for floating-point inputs");
+      Value a = inputForRank(0, rank), c = inputForRank(1, rank);
+      auto type = f32(shape);
+      defineOutput(
+          island(out(), type,
+                 [&]() -> Value {
+                   return elementwise(
+                       type, {a, c},
+                       [](OpBuilder &nb, Location l, ValueRange v) -> Value {
+                         return arith::RemFOp::create(nb, l, v[0], v[1]);
+                       });
+                 }),
+          false);
+      return;
+    }
+    bool isUnsigned, unused;
+    Value a = integersAtRank(0, rank, isUnsigned);
+    Value c = integersAtRank(1, rank, unused);
+    auto type = RankedTensorType::get(
+        shape, cast<RankedTensorType>(a.getType()).getElementType());
+    Value r = island(out(), type, [&]() -> Value {
+      return elementwise(
+          type, {a, c}, [&](OpBuilder &nb, Location l, ValueRange v) -> Value {
+            if (isUnsigned)
+              return arith::RemUIOp::create(nb, l, v[0], v[1]);
+            Value rem = arith::RemSIOp::create(nb, l, v[0], v[1]);
+            if (fmod)
+              return rem;
+            // A nonzero remainder whose sign differs from the divisor's
+            // gets the divisor added.
+            Value zero = arith::ConstantOp::create(
+                nb, l, nb.getIntegerAttr(rem.getType(), 0));
+            Value nonzero = arith::CmpIOp::create(
+                nb, l, arith::CmpIPredicate::ne, rem, zero);
+            Value remNeg = arith::CmpIOp::create(
+                nb, l, arith::CmpIPredicate::slt, rem, zero);
+            Value divNeg = arith::CmpIOp::create(
+                nb, l, arith::CmpIPredicate::slt, v[1], zero);
+            Value differ = arith::XOrIOp::create(nb, l, remNeg, divNeg);
+            Value fix = arith::AndIOp::create(nb, l, nonzero, differ);
+            Value sum = arith::AddIOp::create(nb, l, rem, v[1]);
+            return arith::SelectOp::create(nb, l, fix, sum, rem);
+          });
+    });
+    if (dtype == onnx::TensorProto::UINT8 || dtype == onnx::TensorProto::INT8)
+      r = quant::StorageCastOp::create(
+          b, loc, type.clone(makeQuantType(1.0, 0, dtype, -1)), r);
+    defineOutput(r, false);
+  }
+};
+
 } // namespace
 
 void registerShapeArithmeticConverters(ConverterRegistry &r) {
@@ -146,8 +211,10 @@ void registerShapeArithmeticConverters(ConverterRegistry &r) {
   r.add<CompileTimeOnly>("ConstantOfShape", {9, 20, 21}, folded, "").fold =
       foldConstantOfShape;
   r.add<CompileTimeOnly>("Range", {11}, folded, "").fold = foldRange;
-  r.add<CompileTimeOnly>("Mod", {10, 13}, folded, "`fmod` 0 and 1").fold =
-      foldMod;
+  r.add<Mod>("Mod", {10, 13}, "island (`arith` remainders)",
+             "`fmod` 0 (the divisor's sign) and 1; on constants evaluated at "
+             "compile time")
+      .fold = foldMod;
 }
 
 } // namespace mlir::qlow::onnx_import

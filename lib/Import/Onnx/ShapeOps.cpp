@@ -155,15 +155,24 @@ struct Identity : NodeImporter {
   void convert() override { alias(); }
 };
 
-/// Dropout at inference: the identity.
+/// Dropout at inference: the identity, and a mask of all true.
 struct Dropout : NodeImporter {
   using NodeImporter::NodeImporter;
   void convert() override {
-    if (hasOutput(1))
-      nodeError("the mask output of Dropout is not supported");
-    if (intAttr("training_mode", 0) != 0 || has(2))
+    if (intAttr("training_mode", 0) != 0)
       nodeError("Dropout in training mode is not supported");
+    if (has(2)) {
+      DenseElementsAttr t = constantOf(2);
+      if (!t || intsOf(t) != std::vector<int64_t>{0})
+        nodeError("Dropout in training mode is not supported (training_mode "
+                  "must be a constant false)");
+    }
     alias();
+    if (hasOutput(1)) {
+      auto type = RankedTensorType::get(shapeOf(in(0), true), b.getI64Type());
+      defineConstant(out(1), DenseElementsAttr::get(type, int64_t(1)));
+      s.constantTypes[out(1)] = onnx::TensorProto::BOOL;
+    }
   }
 };
 
@@ -592,9 +601,10 @@ struct Gather : Selection {
     int64_t rank = inShape.size();
     int64_t axis = axisAttr("axis", 0, rank);
     DenseElementsAttr idx = constantOf(1);
-    if (!idx || isa<FloatType>(idx.getElementType()))
-      nodeError("Gather with run-time indices is not supported (the "
-                "indices must be constant integers)");
+    if (idx && isa<FloatType>(idx.getElementType()))
+      nodeError("the indices must be integers");
+    if (!idx)
+      return runtimeGather(inShape, axis);
     std::vector<int64_t> raw = intsOf(idx);
     IndexLists lists = identityLists(inShape);
     lists[axis] = gatherIndices(*this, raw, inShape[axis]);
@@ -614,7 +624,63 @@ struct Gather : Selection {
     }
     defineOutput(v, nhwc);
   }
+
+private:
+  void runtimeGather(ArrayRef<int64_t> inShape, int64_t axis);
 };
+
+/// Gather with run-time indices (an embedding lookup): TOSA gather in an
+/// island, on the data viewed as [outer, dim, inner] with the indices
+/// repeated for every outer row; negative indices count from the end.
+void Gather::runtimeGather(ArrayRef<int64_t> inShape, int64_t axis) {
+  int64_t dim = inShape[axis], outer = 1, inner = 1;
+  for (int64_t d = 0; d < axis; ++d)
+    outer *= inShape[d];
+  for (int64_t d = axis + 1; d < int64_t(inShape.size()); ++d)
+    inner *= inShape[d];
+  Value data = constantOf(0) ? materialize(constantOf(0)) : onnxValue(in(0));
+  if (!isFloatTensor(data.getType()))
+    nodeError("Gather with run-time indices reads float data");
+  SmallVector<int64_t> idxShape = shapeOf(in(1), true);
+  bool isUnsigned;
+  Value idx = integersAtRank(1, idxShape.size(), isUnsigned);
+  int64_t count = 1;
+  for (int64_t d : idxShape)
+    count *= d;
+  SmallVector<int64_t> outShape = shapeOf(out());
+  Value result = island(out(), f32(outShape), [&]() -> Value {
+    auto i32 = RankedTensorType::get({count}, b.getI32Type());
+    Value flat = tosaReshape(idx, {count});
+    Value wrapped = elementwise(
+        i32, {flat}, [&](OpBuilder &nb, Location l, ValueRange v) -> Value {
+          Value i = v[0];
+          if (!i.getType().isInteger(32))
+            i = i.getType().getIntOrFloatBitWidth() > 32
+                    ? arith::TruncIOp::create(nb, l, nb.getI32Type(), i)
+                          .getResult()
+                    : arith::ExtSIOp::create(nb, l, nb.getI32Type(), i)
+                          .getResult();
+          Value zero =
+              arith::ConstantOp::create(nb, l, nb.getI32IntegerAttr(0));
+          Value n = arith::ConstantOp::create(
+              nb, l, nb.getI32IntegerAttr(int32_t(dim)));
+          Value neg =
+              arith::CmpIOp::create(nb, l, arith::CmpIPredicate::slt, i, zero);
+          return arith::SelectOp::create(nb, l, neg,
+                                         arith::AddIOp::create(nb, l, i, n), i);
+        });
+    Value rows = tosaReshape(wrapped, {1, count});
+    if (outer > 1)
+      rows = tosa::TileOp::create(
+          b, loc, RankedTensorType::get({outer, count}, b.getI32Type()), rows,
+          tosaShape({outer, 1}));
+    Value values = tosaReshape(data, {outer, dim, inner});
+    Value g = tosa::GatherOp::create(b, loc, f32({outer, count, inner}), values,
+                                     rows);
+    return tosaReshape(g, outShape);
+  });
+  defineOutput(result, false);
+}
 
 std::optional<std::vector<Literal>> foldGather(const FoldContext &c) {
   const Literal *x = c.value(0), *idx = c.value(1);
