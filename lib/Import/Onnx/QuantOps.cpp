@@ -242,7 +242,7 @@ struct DequantizeLinear : QuantParams {
       int64_t rank = shape.size();
       int64_t axis = paramAxis(rank);
       Value ints;
-      if (isQuantized(onnxValue(x).getType())) {
+      if (isQuantized(anyLayout(x, nhwc).getType())) {
         ints = integersOf(x, false, nhwc, auxName(y, "ints"));
       } else {
         bool isUnsigned;
@@ -252,14 +252,14 @@ struct DequantizeLinear : QuantParams {
         });
         nhwc = false;
       }
-      if (nhwc) {
-        define(auxName(y, "nhwc"), ints, true);
-        ints = onnxValue(auxName(y, "nhwc"));
-      }
-      Value scale = paramAtRank(1, rank, axis, shape[axis], "the scale");
+      // The parameters broadcast along the axis in the integers' layout.
+      int64_t pos = layoutAxis(axis, nhwc);
+      Value scale = paramAtRank(1, rank, pos, shape[axis], "the scale");
       Value zp = has(2)
-                     ? paramAtRank(2, rank, axis, shape[axis], "the zero point")
+                     ? paramAtRank(2, rank, pos, shape[axis], "the zero point")
                      : Value();
+      if (nhwc)
+        shape = toNHWC(shape);
       auto type = f32(shape);
       defineOutput(island(y, type,
                           [&]() -> Value {
@@ -268,7 +268,7 @@ struct DequantizeLinear : QuantParams {
                               v = tosa::SubOp::create(b, loc, type, v, zp);
                             return tosaMul(v, scale, type);
                           }),
-                   false);
+                   nhwc);
       return;
     }
     Value any = anyLayout(x, nhwc);

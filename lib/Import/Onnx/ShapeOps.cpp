@@ -614,8 +614,9 @@ struct Gather : Selection {
     if (!vector) {
       // The indices' shape replaces the axis: a reshape of the ONNX form.
       if (nhwc) {
-        define(auxName(y, "rows"), v, true);
-        v = onnxValue(auxName(y, "rows"));
+        std::string held = auxName(y, "rows");
+        define(held, v, true);
+        v = onnxValue(held);
       }
       auto type = cast<RankedTensorType>(v.getType());
       v = ReshapeOp::create(b, loc, type.clone(shapeOf(y, true)), v,
