@@ -49,6 +49,7 @@ def supported_ops(translate):
             ops.append(cells[1])
     return ops
 ALIASES = {"batchnorm": "BatchNormalization", "constantpad": "Pad",
+           "instancenorm": "InstanceNormalization",
            "edgepad": "Pad", "reflectpad": "Pad"}
 
 

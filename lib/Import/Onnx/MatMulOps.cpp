@@ -88,53 +88,105 @@ struct Gemm : NodeImporter {
   }
 };
 
+/// MatMul with NumPy semantics: rank-1 operands promoted (and the added
+/// dimension dropped again), batch dimensions broadcast. A right-hand side
+/// without (or with only size-1) batch dimensions is shared by every batch
+/// ([B, M, K] x [K, N], weights stay weights); otherwise both sides are
+/// broadcast to the common batch shape (gathers of the size-1 dimensions)
+/// and collapsed to [B, M, K] x [B, K, N].
 struct MatMul : NodeImporter {
   using NodeImporter::NodeImporter;
   void convert() override {
-
     SmallVector<int64_t> outShape = shapeOf(out());
     SmallVector<int64_t> as = shapeOf(in(0));
     DenseElementsAttr bc = constantOf(1);
     SmallVector<int64_t> bs =
         bc ? SmallVector<int64_t>(bc.getType().getShape()) : shapeOf(in(1));
-    if (as.size() < 2 || bs.size() < 2)
-      nodeError("MatMul with a rank-1 operand is not supported");
-    bool sharedRhs = bs.size() == 2; // [K, N], the same for every batch
-    if (!sharedRhs &&
-        (as.size() != bs.size() ||
-         !llvm::equal(ArrayRef(as).drop_back(2), ArrayRef(bs).drop_back(2))))
-      nodeError("MatMul supports [...,M,K]x[K,N] and [...,M,K]x[...,K,N] with "
-                "equal batch dimensions (no batch broadcasting)");
+    if (as.empty() || bs.empty())
+      nodeError("MatMul of scalars is not supported");
     Value a = onnxValue(in(0));
-    Value rhs = !bc         ? onnxValue(in(1))
-                : sharedRhs ? weightValue(1, {}, "the weights of MatMul")
-                            : materialize(bc);
-    if (as.size() == 2 || as.size() == 3) {
-      defineOutput(MatmulOp::create(b, loc, f32(outShape), a, rhs, Value(),
-                                    FloatAttr(), FloatAttr(), nameAttr(out())),
-                   false);
+    bool vectorA = as.size() == 1, vectorB = bs.size() == 1;
+    if (vectorA) {
+      as.insert(as.begin(), 1);
+      a = reshapeTo(a, as, "lhs2d");
+    }
+    int64_t m = as[as.size() - 2], k = as.back();
+    if (bs.size() == 1)
+      bs.push_back(1);
+    int64_t n = bs.back();
+    bool sharedRhs = llvm::all_of(ArrayRef(bs).drop_back(2),
+                                  [](int64_t d) { return d == 1; }) &&
+                     (bs.size() <= as.size() || vectorB);
+    SmallVector<int64_t> batch(as.begin(), as.end() - 2);
+    Value rhs;
+    if (sharedRhs) {
+      // [K, N] for every batch of the left-hand side.
+      if (bc) {
+        Tensor &t = tensor(in(1));
+        rhs = t.dequantOf && bs.size() == 2 && !vectorB
+                  ? weightValue(1, {}, "the weights of MatMul")
+                  : materialize(bc.reshape(bc.getType().clone({k, n})));
+      } else {
+        rhs = reshapeTo(onnxValue(in(1)), {k, n}, "rhs2d");
+      }
+    } else {
+      auto bshape = broadcastShapes(batch, ArrayRef(bs).drop_back(2));
+      if (!bshape)
+        nodeError("the batch dimensions of the operands do not broadcast");
+      batch = *bshape;
+      a = broadcastBatch(a, batch, "lhs");
+      rhs =
+          broadcastBatch(bc ? materialize(bc) : onnxValue(in(1)), batch, "rhs");
+    }
+    int64_t total = 1;
+    for (int64_t d : batch)
+      total *= d;
+    // Rank 2 and 3 are qlow.matmul's own forms; others collapse the batch.
+    bool direct = batch.size() <= 1 && !vectorA && !vectorB;
+    std::string name = direct ? out() : auxName(out(), "matmul");
+    SmallVector<int64_t> lhsShape = batch.empty()
+                                        ? SmallVector<int64_t>{m, k}
+                                        : SmallVector<int64_t>{total, m, k};
+    a = reshapeTo(a, lhsShape, "lhs3d");
+    if (!sharedRhs)
+      rhs = reshapeTo(rhs, {total, k, n}, "rhs3d");
+    SmallVector<int64_t> mmShape = batch.empty()
+                                       ? SmallVector<int64_t>{m, n}
+                                       : SmallVector<int64_t>{total, m, n};
+    Value mm = MatmulOp::create(b, loc, f32(mmShape), a, rhs, Value(),
+                                FloatAttr(), FloatAttr(), nameAttr(name));
+    if (direct) {
+      defineOutput(mm, false);
       return;
     }
-    // Rank > 3: the batch dimensions collapsed into one, [B, M, K] x [K, N]
-    // or [B, M, K] x [B, K, N], and the result expanded back.
-    int64_t batch = 1;
-    for (size_t i = 0; i + 2 < as.size(); ++i)
-      batch *= as[i];
-    int64_t m = as[as.size() - 2], k = as.back(), nn = bs.back();
-    Value a3 =
-        named(ReshapeOp::create(b, loc, f32({batch, m, k}), a, StringAttr()),
-              auxName(out(), "lhs3d"));
-    if (!sharedRhs)
-      rhs = named(
-          ReshapeOp::create(b, loc, f32({batch, k, nn}), rhs, StringAttr()),
-          auxName(out(), "rhs3d"));
-    Value mm = MatmulOp::create(b, loc, f32({batch, m, nn}), a3, rhs, Value(),
-                                FloatAttr(), FloatAttr(),
-                                nameAttr(auxName(out(), "matmul")));
     defineOutput(
         named(ReshapeOp::create(b, loc, f32(outShape), mm, StringAttr()),
               out()),
         false);
+  }
+
+private:
+  Value reshapeTo(Value v, ArrayRef<int64_t> shape, StringRef what) {
+    auto type = cast<RankedTensorType>(v.getType());
+    if (type.getShape() == shape)
+      return v;
+    return named(ReshapeOp::create(b, loc, type.clone(shape), v, StringAttr()),
+                 auxName(out(), what));
+  }
+
+  /// `v` ([..., R, C]) with its batch dimensions broadcast to `batch`.
+  Value broadcastBatch(Value v, ArrayRef<int64_t> batch, StringRef what) {
+    auto type = cast<RankedTensorType>(v.getType());
+    SmallVector<int64_t> shape(type.getShape());
+    int64_t rank = batch.size() + 2;
+    SmallVector<int64_t> padded(rank - shape.size(), 1);
+    llvm::append_range(padded, shape);
+    v = reshapeTo(v, padded, (what + "_rank").str());
+    for (size_t d = 0; d < batch.size(); ++d)
+      if (padded[d] != batch[d])
+        v = selectAlong(v, d, SmallVector<int64_t>(batch[d], 0),
+                        auxName(out(), (what + "_bcast").str()));
+    return v;
   }
 };
 
@@ -146,8 +198,10 @@ void registerMatMulConverters(ConverterRegistry &r) {
               "`transA` (a transpose), `transB`, `alpha` (folded into "
               "constant B), `beta`");
   r.add<MatMul>("MatMul", {1, 9, 13}, "`qlow.matmul`",
-                "`[M,K]x[K,N]`, `[B,M,K]x[K,N]`, `[...,M,K]x[K,N]` (reshaped "
-                "to rank 3), `[B,M,K]x[B,K,N]`");
+                "NumPy semantics: rank-1 operands, batch broadcasting (a "
+                "right-hand side without batch dimensions is shared, e.g. "
+                "weights; otherwise both sides broadcast by gathers and "
+                "collapse to `[B,M,K]x[B,K,N]`)");
 }
 
 } // namespace mlir::qlow::onnx_import

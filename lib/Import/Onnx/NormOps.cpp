@@ -144,6 +144,69 @@ struct LayerNormalization : NodeImporter {
   }
 };
 
+/// InstanceNormalization: per sample and channel, over the spatial axes, in
+/// an island (on the NHWC form of a rank-4 tensor); scale and bias per
+/// channel.
+struct InstanceNormalization : NodeImporter {
+  using NodeImporter::NodeImporter;
+  void convert() override {
+    SmallVector<int64_t> shape = shapeOf(in(0));
+    int64_t rank = shape.size();
+    if (rank < 3)
+      nodeError("the input must have rank 3 or more ([N, C, D...])");
+    bool nhwc = rank == 4;
+    Value x = nhwc ? nhwcValue(in(0)) : onnxValue(in(0));
+    auto type = cast<RankedTensorType>(x.getType());
+    int64_t c = shape[1], cpos = layoutAxis(1, nhwc);
+    float epsilon = floatAttr("epsilon", 1e-5f);
+    // The spatial axes of the layout, and the per-channel parameters
+    // broadcast along the channel axis.
+    SmallVector<int64_t> spatial;
+    int64_t count = 1;
+    for (int64_t d = 2; d < rank; ++d) {
+      spatial.push_back(layoutAxis(d, nhwc));
+      count *= shape[d];
+    }
+    SmallVector<int64_t> paramShape(rank, 1);
+    paramShape[cpos] = c;
+    auto param = [&](int i, StringRef what) -> Value {
+      DenseElementsAttr v = requireConstant(i, what);
+      if (v.getType().getNumElements() != c)
+        nodeError(what + " must have one value per channel");
+      return materialize(v.reshape(f32(paramShape)));
+    };
+    Value scale = param(1, "the scale"), bias = param(2, "the bias");
+    SmallVector<int64_t> reduced(type.getShape());
+    for (int64_t a : spatial)
+      reduced[a] = 1;
+    auto rtype = f32(reduced);
+    defineOutput(island(out(), type,
+                        [&]() -> Value {
+                          auto sum = [&](Value v) {
+                            SmallVector<int64_t> s(type.getShape());
+                            for (int64_t a : spatial) {
+                              s[a] = 1;
+                              v = tosa::ReduceSumOp::create(b, loc, f32(s), v,
+                                                            uint32_t(a));
+                            }
+                            return v;
+                          };
+                          Value invN = tosaScalar(rank, 1.0f / float(count));
+                          Value mean = tosaMul(sum(x), invN, rtype);
+                          Value d = tosa::SubOp::create(b, loc, type, x, mean);
+                          Value var =
+                              tosaMul(sum(tosaMul(d, d, type)), invN, rtype);
+                          Value inv = tosa::RsqrtOp::create(
+                              b, loc, rtype,
+                              tosa::AddOp::create(b, loc, rtype, var,
+                                                  tosaScalar(rank, epsilon)));
+                          Value y = tosaMul(tosaMul(d, inv, type), scale, type);
+                          return tosa::AddOp::create(b, loc, type, y, bias);
+                        }),
+                 nhwc);
+  }
+};
+
 } // namespace
 
 void registerNormConverters(ConverterRegistry &r) {
@@ -161,6 +224,10 @@ void registerNormConverters(ConverterRegistry &r) {
                             "more results of the island; `stash_type` must "
                             "be 1 (float32)")
       .outputs = 3;
+  r.add<InstanceNormalization>("InstanceNormalization", {1, 6},
+                               "island: `reduce_sum`, `sub`, `mul`, `rsqrt`",
+                               "over the spatial axes, NHWC for rank 4; "
+                               "constant scale and bias");
 }
 
 } // namespace mlir::qlow::onnx_import

@@ -11,10 +11,12 @@
 #include "Qlow/IR/QlowOps.h"
 #include "Qlow/IR/QuantUtils.h"
 
+#include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/Tosa/IR/TosaOps.h"
 
 #include <cmath>
+#include <limits>
 
 using namespace mlir;
 using namespace mlir::qlow;
@@ -143,6 +145,142 @@ private:
   }
 };
 
+/// ArgMax and ArgMin: TOSA argmax in an island (of the negated input for
+/// ArgMin; of the input reversed along the axis for select_last_index),
+/// int64 indices.
+struct ArgMax : NodeImporter {
+  using NodeImporter::NodeImporter;
+  void convert() override {
+    bool isMin = node->op_type() == "ArgMin";
+    Value x = onnxValue(in(0));
+    auto type = cast<RankedTensorType>(x.getType());
+    if (!isFloatTensor(type))
+      nodeError("the input must be float");
+    int64_t rank = type.getRank();
+    int64_t axis = axisAttr("axis", 0, rank);
+    // keepdims is in the inferred result shape.
+    bool last = intAttr("select_last_index", 0) != 0;
+    int64_t dim = type.getDimSize(axis);
+    SmallVector<int64_t> reduced(type.getShape());
+    reduced.erase(reduced.begin() + axis);
+    SmallVector<int64_t> outShape = shapeOf(out(), true);
+    auto result = RankedTensorType::get(outShape, b.getI64Type());
+    defineOutput(
+        island(out(), result,
+               [&]() -> Value {
+                 Value v = x;
+                 if (isMin)
+                   v = tosa::NegateOp::create(b, loc, type, v,
+                                              tosaScalar(1, 0.0f),
+                                              tosaScalar(1, 0.0f));
+                 if (last)
+                   v = tosa::ReverseOp::create(b, loc, type, v, int32_t(axis));
+                 auto i32 = RankedTensorType::get(reduced, b.getI32Type());
+                 Value idx =
+                     tosa::ArgMaxOp::create(b, loc, i32, v, uint32_t(axis));
+                 return elementwise(
+                     result, {tosaReshape(idx, outShape)},
+                     [&](OpBuilder &nb, Location l, ValueRange e) -> Value {
+                       Value i =
+                           arith::ExtSIOp::create(nb, l, nb.getI64Type(), e[0]);
+                       if (!last)
+                         return i;
+                       Value top = arith::ConstantOp::create(
+                           nb, l, nb.getI64IntegerAttr(dim - 1));
+                       return arith::SubIOp::create(nb, l, top, i);
+                     });
+               }),
+        false);
+  }
+};
+
+/// TopK: k rounds of argmax, each masking out what it found, in an island;
+/// the values and (int64) indices sorted, ties to the lower index.
+struct TopK : NodeImporter {
+  using NodeImporter::NodeImporter;
+  void convert() override {
+    Value x = onnxValue(in(0));
+    auto type = cast<RankedTensorType>(x.getType());
+    if (!isFloatTensor(type))
+      nodeError("the input must be float");
+    int64_t rank = type.getRank();
+    int64_t axis = axisAttr("axis", -1, rank);
+    int64_t k = version < 10 ? intAttr("k", 1) : requireInts(1, "k").front();
+    bool largest = intAttr("largest", 1) != 0;
+    if (intAttr("sorted", 1) == 0)
+      nodeError("sorted = 0 is not supported");
+    int64_t dim = type.getDimSize(axis);
+    constexpr int64_t kMaxK = 256;
+    if (k < 1 || k > dim || k > kMaxK)
+      nodeError("k = " + llvm::Twine(k) + " is not supported (1 to " +
+                llvm::Twine(std::min(dim, kMaxK)) + ")");
+    SmallVector<int64_t> one(type.getShape());
+    one[axis] = 1;
+    SmallVector<int64_t> outShape(type.getShape());
+    outShape[axis] = k;
+    SmallVector<int64_t> iotaShape(rank, 1);
+    iotaShape[axis] = dim;
+    auto i32 = [&](ArrayRef<int64_t> s) {
+      return RankedTensorType::get(s, b.getI32Type());
+    };
+    SmallVector<Type> types = {f32(outShape),
+                               RankedTensorType::get(outShape, b.getI64Type())};
+    SmallVector<Value> results = islandResults(out(), types, [&] {
+      Value cur = x;
+      if (!largest)
+        cur = tosa::NegateOp::create(b, loc, type, cur, tosaScalar(1, 0.0f),
+                                     tosaScalar(1, 0.0f));
+      SmallVector<int32_t> iotaValues(dim);
+      for (int64_t i = 0; i < dim; ++i)
+        iotaValues[i] = int32_t(i);
+      Value iota = tosa::ConstOp::create(
+          b, loc, i32(iotaShape),
+          DenseElementsAttr::get(i32(iotaShape), llvm::ArrayRef(iotaValues)));
+      Value minusInf =
+          tosaScalar(rank, -std::numeric_limits<float>::infinity());
+      SmallVector<int64_t> reduced(type.getShape());
+      reduced.erase(reduced.begin() + axis);
+      SmallVector<Value> values, indices;
+      for (int64_t t = 0; t < k; ++t) {
+        Value idx = tosaReshape(
+            tosa::ArgMaxOp::create(b, loc, i32(reduced), cur, uint32_t(axis)),
+            one);
+        values.push_back(
+            tosa::ReduceMaxOp::create(b, loc, f32(one), cur, uint32_t(axis)));
+        indices.push_back(idx);
+        if (t + 1 == k)
+          break;
+        Value hit = tosa::EqualOp::create(
+            b, loc, RankedTensorType::get(type.getShape(), b.getI1Type()), iota,
+            idx);
+        cur = tosa::SelectOp::create(b, loc, type, hit, minusInf, cur);
+      }
+      Value v = values.size() == 1
+                    ? values[0]
+                    : tosa::ConcatOp::create(b, loc, f32(outShape), values,
+                                             int32_t(axis))
+                          .getResult();
+      if (!largest)
+        v = tosa::NegateOp::create(b, loc, f32(outShape), v,
+                                   tosaScalar(1, 0.0f), tosaScalar(1, 0.0f));
+      Value idx = indices.size() == 1
+                      ? indices[0]
+                      : tosa::ConcatOp::create(b, loc, i32(outShape), indices,
+                                               int32_t(axis))
+                            .getResult();
+      Value idx64 = elementwise(
+          cast<RankedTensorType>(types[1]), {idx},
+          [](OpBuilder &nb, Location l, ValueRange e) -> Value {
+            return arith::ExtSIOp::create(nb, l, nb.getI64Type(), e[0]);
+          });
+      return SmallVector<Value>{v, idx64};
+    });
+    defineOutput(results[0], false);
+    if (hasOutput(1))
+      define(out(1), results[1], false);
+  }
+};
+
 } // namespace
 
 void registerReduceConverters(ConverterRegistry &r) {
@@ -162,6 +300,14 @@ void registerReduceConverters(ConverterRegistry &r) {
   r.add<Reduce>("ReduceSumSquare", {1, 11, 13, 18}, island, axes);
   r.add<Reduce>("ReduceLogSum", {1, 11, 13, 18}, island, axes);
   r.add<Reduce>("ReduceLogSumExp", {1, 11, 13, 18}, island, axes);
+  r.add<ArgMax>("ArgMax", {1, 11, 12, 13}, "island (TOSA `argmax`)",
+                "int64 indices; `keepdims`, `select_last_index`");
+  r.add<ArgMax>("ArgMin", {1, 11, 12, 13}, "island (TOSA `argmax` of -x)",
+                "int64 indices; `keepdims`, `select_last_index`");
+  r.add<TopK>("TopK", {1, 10, 11}, "island: k rounds of `argmax`",
+              "constant k up to 256; `largest`, sorted results, ties to the "
+              "lower index")
+      .outputs = 2;
 }
 
 } // namespace mlir::qlow::onnx_import
