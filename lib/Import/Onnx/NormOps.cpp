@@ -170,10 +170,17 @@ struct InstanceNormalization : NodeImporter {
     SmallVector<int64_t> paramShape(rank, 1);
     paramShape[cpos] = c;
     auto param = [&](int i, StringRef what) -> Value {
-      DenseElementsAttr v = requireConstant(i, what);
-      if (v.getType().getNumElements() != c)
+      DenseElementsAttr v = constantOf(i);
+      int64_t n = 1;
+      for (int64_t d : v ? v.getType().getShape() : shapeOf(in(i)))
+        n *= d;
+      if (n != c)
         nodeError(what + " must have one value per channel");
-      return materialize(v.reshape(f32(paramShape)));
+      if (v)
+        return materialize(v.reshape(f32(paramShape)));
+      return named(ReshapeOp::create(b, loc, f32(paramShape), onnxValue(in(i)),
+                                     StringAttr()),
+                   auxName(in(i), "bcast"));
     };
     Value scale = param(1, "the scale"), bias = param(2, "the bias");
     SmallVector<int64_t> reduced(type.getShape());
@@ -227,7 +234,7 @@ void registerNormConverters(ConverterRegistry &r) {
   r.add<InstanceNormalization>("InstanceNormalization", {1, 6},
                                "island: `reduce_sum`, `sub`, `mul`, `rsqrt`",
                                "over the spatial axes, NHWC for rank 4; "
-                               "constant scale and bias");
+                               "scale and bias per channel");
 }
 
 } // namespace mlir::qlow::onnx_import
