@@ -171,8 +171,10 @@ struct InstanceNormalization : NodeImporter {
     paramShape[cpos] = c;
     auto param = [&](int i, StringRef what) -> Value {
       DenseElementsAttr v = constantOf(i);
+      SmallVector<int64_t> dims =
+          v ? SmallVector<int64_t>(v.getType().getShape()) : shapeOf(in(i));
       int64_t n = 1;
-      for (int64_t d : v ? v.getType().getShape() : shapeOf(in(i)))
+      for (int64_t d : dims)
         n *= d;
       if (n != c)
         nodeError(what + " must have one value per channel");
