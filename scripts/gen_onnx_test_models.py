@@ -855,6 +855,126 @@ def qat_lit_models():
         [numpy_helper.from_array(np.array([0, 1, 0, 1], np.int64), "pads")])
 
 
+def newer_opset_models():
+    """Ops at the versions opsets 18 to 21 added (libonnx 1.12 knows 17:
+    qlow shows them to it as their older versions), an op version qlow does
+    not implement, and the execution test's references (NumPy)."""
+    nrng = np.random.RandomState(18)
+    p = lambda n: os.path.join(LIT, n)
+    x = nrng.uniform(-2, 2, (1, 4, 6, 6)).astype(np.float32)
+    ints = lambda name, v: numpy_helper.from_array(np.array(v, np.int64),
+                                                   name)
+    # Opset 18: Reduce* axes inputs, Split's num_outputs, Mish.
+    save(p("opset18.onnx"), [
+        helper.make_node("ReduceMean", ["x", "hw"], ["mean"], name="mean",
+                         keepdims=1),
+        helper.make_node("ReduceMax", ["x", "c"], ["max"], name="max",
+                         keepdims=0),
+        helper.make_node("ReduceSumSquare", ["x"], ["all"], name="all",
+                         keepdims=0),
+        helper.make_node("ReduceL2", ["x", "empty"], ["same"], name="same",
+                         keepdims=1, noop_with_empty_axes=1),
+        helper.make_node("Split", ["x"], ["s0", "s1"], name="split", axis=1,
+                         num_outputs=2),
+        helper.make_node("Mish", ["s1"], ["mish"], name="mish"),
+    ], [tensor_info("x", [1, 4, 6, 6])],
+        [tensor_info("mean", [1, 4, 1, 1]), tensor_info("max", [1, 6, 6]),
+         tensor_info("all", []), tensor_info("same", [1, 4, 6, 6]),
+         tensor_info("s0", [1, 2, 6, 6]), tensor_info("mish", [1, 2, 6, 6])],
+        [ints("hw", [2, 3]), ints("c", [1]), ints("empty", [])],
+        opset=18, check=False)
+    # Opset 19: AveragePool's dilations, Cast's saturate, Resize's
+    # half_pixel_symmetric, QuantizeLinear/DequantizeLinear's saturate.
+    save(p("opset19.onnx"), [
+        helper.make_node("AveragePool", ["x"], ["pool"], name="pool",
+                         kernel_shape=[2, 2], strides=[2, 2],
+                         dilations=[1, 1]),
+        helper.make_node("Cast", ["pool"], ["cast"], name="cast",
+                         to=TensorProto.FLOAT, saturate=1),
+        helper.make_node("Resize", ["cast", "", "scales"], ["up"],
+                         name="up", mode="linear",
+                         coordinate_transformation_mode="half_pixel_symmetric"),
+        helper.make_node("QuantizeLinear", ["up", "qs", "qz"], ["q"],
+                         name="q", saturate=1),
+        helper.make_node("DequantizeLinear", ["q", "qs", "qz"], ["dq"],
+                         name="dq"),
+    ], [tensor_info("x", [1, 4, 6, 6])], [tensor_info("dq", [1, 4, 6, 6])],
+        [numpy_helper.from_array(np.array([1, 1, 2, 2], np.float32),
+                                 "scales"),
+         numpy_helper.from_array(np.float32(0.05), "qs"),
+         numpy_helper.from_array(np.uint8(100), "qz")],
+        opset=19, check=False)
+    # Opset 21 (IR version 10): QuantizeLinear's output_dtype without a zero
+    # point, int8 integers out; the types-only versions of Flatten,
+    # Transpose, Squeeze, Unsqueeze.
+    m = save(p("opset21.onnx"), [
+        helper.make_node("Transpose", ["x"], ["t"], name="t",
+                         perm=[0, 2, 3, 1]),
+        helper.make_node("Unsqueeze", ["t", "zero"], ["u"], name="u"),
+        helper.make_node("Squeeze", ["u", "zero"], ["sq"], name="sq"),
+        helper.make_node("Flatten", ["sq"], ["f"], name="f", axis=1),
+        helper.make_node("QuantizeLinear", ["f", "qs"], ["q"], name="q",
+                         output_dtype=TensorProto.INT8),
+    ], [tensor_info("x", [1, 4, 6, 6])],
+        [helper.make_tensor_value_info("q", TensorProto.INT8, [1, 144])],
+        [ints("zero", [0]),
+         numpy_helper.from_array(np.float32(0.02), "qs")],
+        opset=21, check=False)
+    m.ir_version = 10
+    onnx.save(m, p("opset21.onnx"))
+    # Upsample-10 is deprecated (Resize replaces it): a version qlow does not
+    # implement. ReduceMean-18 with axes computed at run time.
+    save(p("upsample10.onnx"), [
+        helper.make_node("Upsample", ["x", "scales"], ["y"], name="up",
+                         mode="nearest"),
+    ], [tensor_info("x", [1, 4, 6, 6])], [tensor_info("y", [1, 4, 12, 12])],
+        [numpy_helper.from_array(np.array([1, 1, 2, 2], np.float32),
+                                 "scales")], opset=10, check=False)
+    save(p("reduce18_runtime_axes.onnx"), [
+        helper.make_node("ReduceMean", ["x", "axes"], ["y"], name="mean"),
+    ], [tensor_info("x", [1, 4]),
+        helper.make_tensor_value_info("axes", TensorProto.INT64, [1])],
+        [tensor_info("y", [1, 1])], opset=18, check=False)
+
+    # The execution test's inputs and NumPy references.
+    d = os.path.join(EXEC, "newer_opsets")
+    for v in ("18", "19", "21"):
+        os.makedirs(os.path.join(d, "ref" + v), exist_ok=True)
+    np.save(os.path.join(d, "x.npy"), x)
+    softplus = np.log1p(np.exp(x[:, 2:].astype(np.float64)))
+    refs = {
+        "mean": x.mean(axis=(2, 3), keepdims=True),
+        "max": x.max(axis=1),
+        "all": np.float32((x.astype(np.float64) ** 2).sum()),
+        "same": x,  # noop_with_empty_axes: the input itself
+        "s0": x[:, :2],
+        "mish": x[:, 2:] * np.tanh(softplus),
+    }
+    for n, v in refs.items():
+        np.save(os.path.join(d, "ref18", n + ".npy"), np.float32(v))
+    # opset 19: pool, linear resize x2 (half_pixel_symmetric equals
+    # half_pixel for an integer scale), quantize-dequantize.
+    pool = x.reshape(1, 4, 3, 2, 3, 2).mean(axis=(3, 5))
+    def up1(a, axis):
+        n = a.shape[axis]
+        xs = (np.arange(2 * n) + 0.5) / 2 - 0.5
+        i0 = np.floor(xs).astype(int)
+        w1 = xs - i0
+        lo = np.take(a, np.clip(i0, 0, n - 1), axis=axis)
+        hi = np.take(a, np.clip(i0 + 1, 0, n - 1), axis=axis)
+        shape = [1] * a.ndim
+        shape[axis] = 2 * n
+        return lo * (1 - w1).reshape(shape) + hi * w1.reshape(shape)
+    up = up1(up1(pool.astype(np.float64), 2), 3).astype(np.float32)
+    q = np.clip(np.round(up / np.float32(0.05)) + 100, 0, 255)
+    np.save(os.path.join(d, "ref19", "dq.npy"),
+            ((q - 100) * np.float32(0.05)).astype(np.float32))
+    f = x.transpose(0, 2, 3, 1).reshape(1, 144)
+    np.save(os.path.join(d, "ref21", "q.npy"),
+            np.clip(np.round(f / np.float32(0.02)), -128, 127)
+            .astype(np.int8))
+
+
 if __name__ == "__main__":
     lit_models()
     cnn()
@@ -864,3 +984,4 @@ if __name__ == "__main__":
     transformer_lit_models()
     transformer_exec_models()
     qat_lit_models()
+    newer_opset_models()

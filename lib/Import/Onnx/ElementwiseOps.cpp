@@ -635,8 +635,8 @@ struct Gelu : NodeImporter {
   using NodeImporter::NodeImporter;
 
   /// Checks the input count (libonnx cannot) and gives the stand-in.
-  static std::optional<onnx::NodeProto> standIn(const onnx::NodeProto &n,
-                                                int64_t) {
+  static std::optional<StandIn> standIn(const onnx::NodeProto &n, int64_t,
+                                        ConstantInts) {
     // Gelu and com.microsoft Gelu take x; FastGelu x and an optional bias;
     // BiasGelu x and a bias.
     int minInputs = n.op_type() == "BiasGelu" ? 2 : 1;
@@ -652,12 +652,7 @@ struct Gelu : NodeImporter {
       fail("node '" + nodeName(n) + "' (op '" + n.op_type() + "') expects " +
            expected + (maxInputs == 1 ? " input" : " inputs") + ", got " +
            llvm::Twine(count));
-    onnx::NodeProto identity;
-    identity.set_name(n.name());
-    identity.set_op_type("Identity");
-    identity.add_input(n.input(0));
-    identity.add_output(n.output(0));
-    return identity;
+    return identityStandIn(n);
   }
 
   void convert() override {
@@ -825,14 +820,8 @@ void registerElementwiseConverters(ConverterRegistry &r) {
   r.add<UnaryIsland>("Softsign", {1}, island, "");
   r.add<UnaryIsland>("Softplus", {1}, island, "`log(exp(x) + 1)`");
   r.add<UnaryIsland>("Mish", {18}, island, "`x tanh(softplus(x))`").standIn =
-      [](const onnx::NodeProto &n, int64_t) {
-        // libonnx 1.12 has no Mish: an element-wise op, shown as Identity.
-        onnx::NodeProto identity;
-        identity.set_name(n.name());
-        identity.set_op_type("Identity");
-        identity.add_input(n.input(0));
-        identity.add_output(n.output(0));
-        return std::optional<onnx::NodeProto>(identity);
+      [](const onnx::NodeProto &n, int64_t, ConstantInts) {
+        return identityStandIn(n); // libonnx 1.12 has no Mish
       };
   r.add<UnaryIsland>("Elu", {6}, island, "");
   r.add<UnaryIsland>("Selu", {6}, island, "");

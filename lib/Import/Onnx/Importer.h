@@ -438,6 +438,58 @@ using FoldFn =
     std::function<std::optional<std::vector<Literal>>(const FoldContext &)>;
 
 //===----------------------------------------------------------------------===//
+// Stand-ins for libonnx (StandIns.cpp)
+//===----------------------------------------------------------------------===//
+
+/// The integers of constant tensor `name` (an initializer or a Constant
+/// node's value), or nullopt.
+using ConstantInts =
+    llvm::function_ref<std::optional<SmallVector<int64_t>>(StringRef)>;
+/// A node as libonnx 1.12 is shown it, with any initializer it reads that
+/// the model lacks.
+struct StandIn {
+  onnx::NodeProto node;
+  std::vector<onnx::TensorProto> initializers;
+  StandIn(onnx::NodeProto node) : node(std::move(node)) {}
+};
+/// The stand-in of a node, or nullopt to show it as it is.
+using StandInFn = std::function<std::optional<StandIn>(
+    const onnx::NodeProto &, int64_t version, ConstantInts)>;
+
+/// An Identity of the node's first input (element-wise ops libonnx does not
+/// know: same type and shape).
+std::optional<StandIn> identityStandIn(const onnx::NodeProto &n);
+/// From version `since` on: the node without the attributes `dropped`
+/// added, each of which must have its default value (else an error naming
+/// the node; `defaults` holds the integer defaults, for int attributes).
+StandInFn withoutNewAttributes(int64_t since,
+                               ArrayRef<std::pair<StringRef, int64_t>> dropped);
+/// From version `since` on: the constant axes input (input 1) moved back
+/// into the `axes` attribute of the older version, any attribute in
+/// `dropped` removed (defaults as above).
+StandInFn
+axesInputToAttribute(int64_t since,
+                     ArrayRef<std::pair<StringRef, int64_t>> dropped = {});
+
+struct ConverterInfo;
+
+/// While libonnx checks and infers the model, every node it has no schema
+/// for is shown as its converter's stand-in, and the IR version is lowered
+/// to the newest its checker knows; the destructor puts everything back.
+class SchemaStandIns {
+public:
+  SchemaStandIns(ImportState &s, ArrayRef<const ConverterInfo *> convs,
+                 ArrayRef<int64_t> versions);
+  ~SchemaStandIns();
+
+private:
+  ImportState &s;
+  int64_t irVersion;
+  std::vector<std::pair<int, onnx::NodeProto>> hidden;
+  int addedInitializers = 0;
+};
+
+//===----------------------------------------------------------------------===//
 // The table of converters (Registry.cpp)
 //===----------------------------------------------------------------------===//
 
@@ -458,9 +510,7 @@ struct ConverterInfo {
   /// versions newer than its opset 17): a node with the same outputs that
   /// its checker and shape inference know, used only while they run. May
   /// check the node and fail. Unset: the node is shown as it is.
-  std::function<std::optional<onnx::NodeProto>(const onnx::NodeProto &,
-                                               int64_t version)>
-      standIn;
+  StandInFn standIn;
   /// Evaluates the node when its inputs are constants (shape arithmetic);
   /// a node folded so is replaced by its constant outputs before import.
   FoldFn fold;

@@ -29,9 +29,6 @@ namespace {
 /// The default-domain opsets qlow imports (each node then at its op version,
 /// which its converter must implement).
 constexpr int64_t kMinOpset = 1, kMaxOpset = 21;
-/// The newest IR version libonnx 1.12's checker accepts; newer IR versions
-/// add only what qlow does not read (float8, 4-bit and 16-bit types, ...).
-constexpr int64_t kLibOnnxMaxIrVersion = 8;
 
 std::string sanitize(StringRef name) {
   std::string s;
@@ -211,39 +208,6 @@ private:
   }
 };
 
-/// While libonnx checks and infers the model, every node it has no schema
-/// for is shown as its converter's stand-in, and the IR version is lowered
-/// to the newest its checker knows; the destructor puts everything back.
-class SchemaStandIns {
-public:
-  SchemaStandIns(ImportState &s, ArrayRef<const ConverterInfo *> convs,
-                 ArrayRef<int64_t> versions)
-      : s(s), irVersion(s.model.ir_version()) {
-    if (irVersion > kLibOnnxMaxIrVersion)
-      s.model.set_ir_version(kLibOnnxMaxIrVersion);
-    for (int i = 0; i < s.graph.node_size(); ++i) {
-      if (!convs[i]->standIn)
-        continue;
-      onnx::NodeProto &n = *s.graph.mutable_node(i);
-      std::optional<onnx::NodeProto> standIn =
-          convs[i]->standIn(n, versions[i]);
-      if (!standIn)
-        continue;
-      hidden.emplace_back(i, n);
-      n = std::move(*standIn);
-    }
-  }
-  ~SchemaStandIns() {
-    for (auto &[i, n] : hidden)
-      *s.graph.mutable_node(i) = std::move(n);
-    s.model.set_ir_version(irVersion);
-  }
-
-private:
-  ImportState &s;
-  int64_t irVersion;
-  std::vector<std::pair<int, onnx::NodeProto>> hidden;
-};
 } // namespace
 
 ModelImporter::ModelImporter(MLIRContext &ctx, onnx::ModelProto &model,

@@ -97,7 +97,25 @@ void registerPoolConverters(ConverterRegistry &r) {
               "`qlow.avg_pool2d`, or `qlow.conv2d`",
               "`count_include_pad=1` with padding: depthwise conv with "
               "weights `1/(kh*kw)` over the zero-padded input (not with "
-              "`ceil_mode`); no dilation");
+              "`ceil_mode`); no dilation")
+      .standIn = [](const onnx::NodeProto &n, int64_t version,
+                    ConstantInts constants) -> std::optional<StandIn> {
+    // AveragePool-19's dilations (which qlow rejects unless all 1).
+    if (version < 19)
+      return std::nullopt;
+    onnx::NodeProto r = n;
+    r.clear_attribute();
+    for (const onnx::AttributeProto &a : n.attribute()) {
+      if (a.name() != "dilations") {
+        *r.add_attribute() = a;
+        continue;
+      }
+      for (int64_t d : a.ints())
+        if (d != 1)
+          fail("dilated pooling is not supported (" + describe(n) + ")");
+    }
+    return r;
+  };
   r.add<GlobalPool>("GlobalAveragePool", {1}, "`qlow.global_avg_pool`", "NCHW");
   r.add<GlobalPool>("GlobalMaxPool", {1}, "`qlow.max_pool2d`",
                     "NCHW; a window of the whole plane (keeps a quantized "

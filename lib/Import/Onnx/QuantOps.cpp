@@ -98,7 +98,10 @@ struct QuantizeLinear : QuantParams {
   using QuantParams::QuantParams;
   void convert() override {
     const std::string &x = in(0), &y = out();
+    // Without a zero point: uint8, or QuantizeLinear-21's output_dtype.
     int32_t dtype = onnx::TensorProto::UINT8;
+    if (int64_t d = intAttr("output_dtype", 0))
+      dtype = int32_t(d);
     Tensor &t = tensor(x);
     SmallVector<int64_t> shape =
         t.constant ? SmallVector<int64_t>(t.constant.getType().getShape())
@@ -165,7 +168,9 @@ private:
     SmallVector<int64_t> shape = shapeOf(in(0));
     int64_t rank = shape.size();
     int64_t axis = paramAxis(rank);
-    int32_t dtype = has(2) ? elemTypeOf(in(2)) : onnx::TensorProto::UINT8;
+    int32_t dtype =
+        has(2) ? elemTypeOf(in(2))
+               : int32_t(intAttr("output_dtype", onnx::TensorProto::UINT8));
     if (dtype != onnx::TensorProto::UINT8 && dtype != onnx::TensorProto::INT8)
       nodeError("quantized data of element type " +
                 llvm::Twine(dataTypeName(dtype)) +
@@ -538,21 +543,64 @@ struct DynamicQuantizeLinear : NodeImporter {
   }
 };
 
+/// QuantizeLinear/DequantizeLinear-19 and -21 shown as 13: without
+/// saturate (float8 only) and output_dtype (read by the converter); 21's
+/// block quantization is not supported.
+std::optional<StandIn> quantStandIn(const onnx::NodeProto &n, int64_t version,
+                                    ConstantInts) {
+  if (version < 19)
+    return std::nullopt;
+  onnx::NodeProto r = n;
+  r.clear_attribute();
+  int64_t outputType = 0;
+  for (const onnx::AttributeProto &a : n.attribute()) {
+    if (a.name() == "block_size" && a.i() != 0)
+      fail("block-wise quantization (block_size = " + llvm::Twine(a.i()) +
+           ") is not supported (" + describe(n) + ")");
+    if (a.name() == "output_dtype")
+      outputType = a.i();
+    if (a.name() != "saturate" && a.name() != "output_dtype" &&
+        a.name() != "block_size")
+      *r.add_attribute() = a;
+  }
+  StandIn standIn(r);
+  if (outputType && (n.input_size() < 3 || n.input(2).empty())) {
+    // output_dtype without a zero point: a zero point of that type (0)
+    // says the same to version 13.
+    onnx::TensorProto zp;
+    zp.set_name(nodeName(n) + "__qlow_output_dtype_zero_point");
+    zp.set_data_type(int32_t(outputType));
+    zp.add_int32_data(0);
+    while (standIn.node.input_size() < 2)
+      standIn.node.add_input("");
+    if (standIn.node.input_size() < 3)
+      standIn.node.add_input(zp.name());
+    else
+      standIn.node.set_input(2, zp.name());
+    standIn.initializers.push_back(zp);
+  }
+  return standIn;
+}
+
 } // namespace
 
 void registerQuantConverters(ConverterRegistry &r) {
+  // 19's saturate applies to float8 only; 21's block quantization is not
+  // supported (block_size 0), output_dtype is read by the converter.
   r.add<QuantizeLinear>(
-      "QuantizeLinear", {10, 13, 19, 21}, "`qlow.quantize`, or an island",
-      "per tensor with constant parameters: `qlow.quantize` (int8/uint8 "
-      "zero point; uint8 without one); of a constant: quantized at import, "
-      "per axis too; per axis or with run-time parameters: an island "
-      "computing the integers (true division, ties to even, saturation)");
+       "QuantizeLinear", {10, 13, 19, 21}, "`qlow.quantize`, or an island",
+       "per tensor with constant parameters: `qlow.quantize` (int8/uint8 "
+       "zero point; uint8 without one); of a constant: quantized at import, "
+       "per axis too; per axis or with run-time parameters: an island "
+       "computing the integers (true division, ties to even, saturation)")
+      .standIn = quantStandIn;
   r.add<DequantizeLinear>(
-      "DequantizeLinear", {10, 13, 19, 21}, "`qlow.dequantize`",
-      "of a quantized tensor; of constant int8/uint8/int32 data: "
-      "`quant.scast` of the integers (per axis for vector scales) + "
-      "`qlow.dequantize`; with run-time parameters, per axis of a run-time "
-      "tensor, or of int32 data: island `(integers - zero point) * scale`");
+       "DequantizeLinear", {10, 13, 19, 21}, "`qlow.dequantize`",
+       "of a quantized tensor; of constant int8/uint8/int32 data: "
+       "`quant.scast` of the integers (per axis for vector scales) + "
+       "`qlow.dequantize`; with run-time parameters, per axis of a run-time "
+       "tensor, or of int32 data: island `(integers - zero point) * scale`")
+      .standIn = quantStandIn;
   r.add<QLinearConv>("QLinearConv", {10}, "DQ -> `qlow.conv2d` -> Q",
                      "the int32 bias at scale `x_scale * w_scale`");
   r.add<QLinearMatMul>("QLinearMatMul", {10, 21}, "DQ -> `qlow.matmul` -> Q",

@@ -288,18 +288,21 @@ void registerReduceConverters(ConverterRegistry &r) {
   StringRef axes = "`axes` as attribute or (13 for ReduceSum, 18 for the "
                    "others) constant input, `keepdims`, "
                    "`noop_with_empty_axes`";
+  // ReduceSum takes its axes as an input from 13, libonnx knows that; the
+  // others from 18, shown to libonnx as their version 13.
+  StandInFn axes18 = axesInputToAttribute(18);
   r.add<Reduce>("ReduceMean", {1, 11, 13, 18},
-                "`qlow.global_avg_pool` over H,W of NCHW; else island", axes);
+                "`qlow.global_avg_pool` over H,W of NCHW; else island", axes)
+      .standIn = axes18;
   r.add<Reduce>("ReduceMax", {1, 11, 12, 13, 18, 20},
-                "`qlow.max_pool2d` over H,W of NCHW; else island", axes);
+                "`qlow.max_pool2d` over H,W of NCHW; else island", axes)
+      .standIn = axes18;
   r.add<Reduce>("ReduceSum", {1, 11, 13}, island, axes);
-  r.add<Reduce>("ReduceMin", {1, 11, 12, 13, 18, 20}, island, axes);
-  r.add<Reduce>("ReduceProd", {1, 11, 13, 18}, island, axes);
-  r.add<Reduce>("ReduceL1", {1, 11, 13, 18}, island, axes);
-  r.add<Reduce>("ReduceL2", {1, 11, 13, 18}, island, axes);
-  r.add<Reduce>("ReduceSumSquare", {1, 11, 13, 18}, island, axes);
-  r.add<Reduce>("ReduceLogSum", {1, 11, 13, 18}, island, axes);
-  r.add<Reduce>("ReduceLogSumExp", {1, 11, 13, 18}, island, axes);
+  for (StringRef op : {"ReduceMin"})
+    r.add<Reduce>(op, {1, 11, 12, 13, 18, 20}, island, axes).standIn = axes18;
+  for (StringRef op : {"ReduceProd", "ReduceL1", "ReduceL2", "ReduceSumSquare",
+                       "ReduceLogSum", "ReduceLogSumExp"})
+    r.add<Reduce>(op, {1, 11, 13, 18}, island, axes).standIn = axes18;
   r.add<ArgMax>("ArgMax", {1, 11, 12, 13}, "island (TOSA `argmax`)",
                 "int64 indices; `keepdims`, `select_last_index`");
   r.add<ArgMax>("ArgMin", {1, 11, 12, 13}, "island (TOSA `argmax` of -x)",

@@ -266,8 +266,8 @@ private:
 
 /// libonnx 1.12 knows Resize up to version 13: a Resize-18/19 node is shown
 /// to it without the attributes it added (the converter checks them).
-std::optional<onnx::NodeProto> resizeStandIn(const onnx::NodeProto &n,
-                                             int64_t version) {
+std::optional<StandIn> resizeStandIn(const onnx::NodeProto &n, int64_t version,
+                                     ConstantInts) {
   if (version < 18)
     return std::nullopt;
   onnx::NodeProto r = n;

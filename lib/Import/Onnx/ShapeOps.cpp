@@ -1130,14 +1130,17 @@ void registerShapeConverters(ConverterRegistry &r) {
                   "of a constant: that constant")
       .fold = foldIdentity;
   r.add<Dropout>("Dropout", {7, 10, 12, 13}, "nothing (alias)",
-                 "inference only, no mask output")
+                 "inference only; the mask is all true")
       .outputs = 2;
-  r.add<Cast>("Cast", {6, 9, 13, 19, 21},
-              "nothing (alias), DQ at scale 1, or `arith` casts in an island",
-              "between float32, int8, uint8, int32, int64 and bool (floats "
-              "truncate toward zero); a quantized tensor to its own integer "
-              "type is itself, to float its integers")
-      .fold = foldCast;
+  ConverterInfo &cast = r.add<Cast>(
+      "Cast", {6, 9, 13, 19, 21},
+      "nothing (alias), DQ at scale 1, or `arith` casts in an island",
+      "between float32, int8, uint8, int32, int64 and bool (floats "
+      "truncate toward zero); a quantized tensor to its own integer "
+      "type is itself, to float its integers");
+  cast.fold = foldCast;
+  // Cast-19's saturate applies to float8 types only.
+  cast.standIn = withoutNewAttributes(19, {{"saturate", 1}});
   r.add<Gather>("Gather", {1, 11, 13}, "`qlow.slice` / `qlow.gather`",
                 "constant indices (run-time data: a selection that keeps a "
                 "quantized input's type; a reshape when the indices are not "
@@ -1153,6 +1156,19 @@ void registerShapeConverters(ConverterRegistry &r) {
       "parts (`num_outputs`, 18)");
   split.outputs = -1;
   split.fold = foldSplit;
+  // Split-18's num_outputs: Split-13 splits into as many equal parts as it
+  // has outputs (an uneven last part is an error there).
+  split.standIn = [](const onnx::NodeProto &n, int64_t version,
+                     ConstantInts) -> std::optional<StandIn> {
+    if (version < 18)
+      return std::nullopt;
+    onnx::NodeProto r = n;
+    r.clear_attribute();
+    for (const onnx::AttributeProto &a : n.attribute())
+      if (a.name() != "num_outputs")
+        *r.add_attribute() = a;
+    return r;
+  };
   r.add<Broadcast>("Expand", {8, 13}, "`qlow.gather` per broadcast axis",
                    "constant shape")
       .fold = foldExpand;
