@@ -975,6 +975,100 @@ def newer_opset_models():
             .astype(np.int8))
 
 
+def qoperator_models():
+    """ONNX Runtime's QOperator contrib ops (com.microsoft QLinear*, QGemm)
+    on uint8 graph inputs, and their outputs by the ops' definitions in
+    NumPy: dequantize, the float op (float32), quantize (half to even,
+    saturating)."""
+    orng = np.random.RandomState(21)
+    u8 = TensorProto.UINT8
+    MS_DOMAIN = "com.microsoft"
+    a = orng.randint(0, 256, (1, 4, 4, 4)).astype(np.uint8)
+    bq = orng.randint(0, 256, (1, 4, 4, 4)).astype(np.uint8)
+    g = orng.randint(0, 256, (2, 8)).astype(np.uint8)
+    s = orng.randint(0, 256, (2, 10)).astype(np.uint8)
+    f32 = lambda v: numpy_helper.from_array(np.float32(v), None)
+    inits = []
+
+    def param(name, v, dtype=np.float32):
+        inits.append(numpy_helper.from_array(np.array(v, dtype), name))
+        return name
+
+    sa, za = param("sa", 0.02), param("za", 120, np.uint8)
+    sb, zb = param("sb", 0.03), param("zb", 100, np.uint8)
+    sy, zy = param("sy", 0.04), param("zy", 128, np.uint8)
+    sp, zp = param("sp", 0.01), param("zp", 10, np.uint8)
+    sg, zg = param("sg", 0.05), param("zg", 130, np.uint8)
+    w = orng.randint(-127, 128, (8, 4)).astype(np.int8)
+    param("w", w, np.int8)
+    sw, zw = param("sw", 0.01), param("zw", 0, np.int8)
+    bias = orng.randint(-500, 500, 4).astype(np.int32)
+    param("bias", bias, np.int32)
+    sq, zq = param("sq", 0.1), param("zq", 128, np.uint8)
+    ss, zs = param("ss", 1.0 / 256), param("zs", 0, np.uint8)
+    ms = lambda op, ins, out, **kw: helper.make_node(
+        op, ins, [out], name=out, domain=MS_DOMAIN, **kw)
+    nodes = [
+        ms("QLinearAdd", ["a", sa, za, "b", sb, zb, sy, zy], "add"),
+        ms("QLinearMul", ["a", sa, za, "b", sb, zb, sp, zp], "mul"),
+        ms("QLinearGlobalAveragePool", ["a", sa, za, sa, za], "gap",
+           channels_last=0),
+        ms("QLinearAveragePool", ["a", sa, za, sy, zy], "avg",
+           kernel_shape=[2, 2], strides=[2, 2], channels_last=1),
+        ms("QLinearConcat", [sy, zy, "a", sa, za, "b", sb, zb], "cat",
+           axis=1),
+        ms("QLinearSigmoid", ["a", sa, za, ss, zs], "sig"),
+        ms("QLinearLeakyRelu", ["a", sa, za, sy, zy], "leaky", alpha=0.1),
+        ms("QLinearSoftmax", ["s", sg, zg, ss, zs], "soft", axis=-1,
+           opset=13),
+        ms("QGemm", ["g", sg, zg, "w", sw, zw, "bias", sq, zq], "gemm"),
+        ms("QLinearReduceMean", ["a", sa, za, sy, zy], "mean", axes=[2, 3],
+           keepdims=1),
+    ]
+    outs = {"add": [1, 4, 4, 4], "mul": [1, 4, 4, 4], "gap": [1, 4, 1, 1],
+            "avg": [1, 2, 2, 4], "cat": [1, 8, 4, 4], "sig": [1, 4, 4, 4],
+            "leaky": [1, 4, 4, 4], "soft": [2, 10], "gemm": [2, 4],
+            "mean": [1, 4, 1, 1]}
+    save(os.path.join(EXEC, "qoperator.onnx"), nodes,
+         [helper.make_tensor_value_info(n, u8, v.shape)
+          for n, v in [("a", a), ("b", bq), ("g", g), ("s", s)]],
+         [helper.make_tensor_value_info(n, u8, shape)
+          for n, shape in outs.items()],
+         inits, domains=[("com.microsoft", 1)], check=False)
+
+    d = os.path.join(EXEC, "qoperator")
+    os.makedirs(os.path.join(d, "ref"), exist_ok=True)
+    for n, v in [("a", a), ("b", bq), ("g", g), ("s", s)]:
+        np.save(os.path.join(d, n + ".npy"), v)
+    U8 = TensorProto.UINT8
+    fa = dequantize(a.astype(np.int32), 0.02, 120)
+    fb = dequantize(bq.astype(np.int32), 0.03, 100)
+    q = lambda x, sc, z: quantize(x, sc, z, U8).astype(np.uint8)
+    sigmoid = lambda x: (1 / (1 + np.exp(-x.astype(np.float64)))).astype(
+        np.float32)
+    sm = dequantize(s.astype(np.int32), 0.05, 130).astype(np.float64)
+    sm = np.exp(sm - sm.max(axis=-1, keepdims=True))
+    sm = (sm / sm.sum(axis=-1, keepdims=True)).astype(np.float32)
+    acc = (dequantize(g.astype(np.int32), 0.05, 130) @ (w.astype(np.float32) * np.float32(0.01))
+           + bias.astype(np.float32) * np.float32(np.float32(0.05) *
+                                                   np.float32(0.01)))
+    nhwc = fa.reshape(1, 4, 4, 4)  # channels_last: the input is NHWC
+    refs = {
+        "add": q(fa + fb, 0.04, 128),
+        "mul": q(fa * fb, 0.01, 10),
+        "gap": q(fa.mean(axis=(2, 3), keepdims=True), 0.02, 120),
+        "avg": q(nhwc.reshape(1, 2, 2, 2, 2, 4).mean(axis=(2, 4)), 0.04, 128),
+        "cat": q(np.concatenate([fa, fb], axis=1), 0.04, 128),
+        "sig": q(sigmoid(fa), 1.0 / 256, 0),
+        "leaky": q(np.where(fa < 0, fa * np.float32(0.1), fa), 0.04, 128),
+        "soft": q(sm, 1.0 / 256, 0),
+        "gemm": q(acc, 0.1, 128),
+        "mean": q(fa.mean(axis=(2, 3), keepdims=True), 0.04, 128),
+    }
+    for n, v in refs.items():
+        np.save(os.path.join(d, "ref", n + ".npy"), v)
+
+
 if __name__ == "__main__":
     lit_models()
     cnn()
@@ -985,3 +1079,4 @@ if __name__ == "__main__":
     transformer_exec_models()
     qat_lit_models()
     newer_opset_models()
+    qoperator_models()

@@ -471,6 +471,44 @@ StandInFn
 axesInputToAttribute(int64_t since,
                      ArrayRef<std::pair<StringRef, int64_t>> dropped = {});
 
+/// Builds the standard ONNX nodes a node expands into (ONNX Runtime's
+/// QOperator contrib ops become DequantizeLinear -> op -> QuantizeLinear):
+/// fresh tensor names from the node's, nodes appended in order.
+class Expansion {
+public:
+  Expansion(const onnx::NodeProto &node, int64_t modelOpset)
+      : node(node), modelOpset(modelOpset) {}
+
+  /// A fresh tensor name.
+  std::string fresh(StringRef what);
+  /// Appends a node of `op` (default domain) and returns it.
+  onnx::NodeProto &add(StringRef op, ArrayRef<std::string> inputs,
+                       ArrayRef<std::string> outputs);
+  /// DequantizeLinear(x, scale, zp) (zp may be ""), per `axis`.
+  std::string dequantize(const std::string &x, const std::string &scale,
+                         const std::string &zp, int64_t axis = 1);
+  /// QuantizeLinear(x, scale, zp) into `out`.
+  void quantize(const std::string &x, const std::string &scale,
+                const std::string &zp, const std::string &out);
+  /// Copies the node's attributes named in `names` onto `to`.
+  void copyAttributes(onnx::NodeProto &to, ArrayRef<StringRef> names);
+  /// The node's input `i` ("" when absent).
+  std::string in(int i) const {
+    return node.input_size() > i ? node.input(i) : std::string();
+  }
+
+  const onnx::NodeProto &node;
+  int64_t modelOpset;
+  std::vector<onnx::NodeProto> nodes;
+  std::vector<onnx::TensorProto> initializers;
+
+private:
+  int counter = 0;
+};
+
+/// Expands a node into standard ONNX nodes (Expansion), or fails naming it.
+using ExpandFn = std::function<void(Expansion &)>;
+
 struct ConverterInfo;
 
 /// While libonnx checks and infers the model, every node it has no schema
@@ -511,6 +549,9 @@ struct ConverterInfo {
   /// its checker and shape inference know, used only while they run. May
   /// check the node and fail. Unset: the node is shown as it is.
   StandInFn standIn;
+  /// Replaces the node, before anything else, by the standard nodes it
+  /// stands for (then no `make`/`fold` is needed).
+  ExpandFn expand;
   /// Evaluates the node when its inputs are constants (shape arithmetic);
   /// a node folded so is replaced by its constant outputs before import.
   FoldFn fold;
@@ -544,6 +585,16 @@ public:
                      StringRef becomes, StringRef notes = "") {
     return add<T>("", op, versions, becomes, notes);
   }
+  /// Registers an op that expands into standard nodes.
+  ConverterInfo &addExpansion(StringRef domain, StringRef op,
+                              std::initializer_list<int64_t> versions,
+                              StringRef becomes, StringRef notes,
+                              ExpandFn expand) {
+    ConverterInfo &c = add<NodeImporter>(domain, op, versions, becomes, notes);
+    c.expand = std::move(expand);
+    c.outputs = -1;
+    return c;
+  }
   /// The converter of (domain, op), or null.
   const ConverterInfo *find(StringRef domain, StringRef op) const;
   const std::vector<ConverterInfo> &all() const { return entries; }
@@ -570,6 +621,7 @@ void registerShapeArithmeticConverters(ConverterRegistry &r);
 void registerReduceConverters(ConverterRegistry &r);
 void registerLogicConverters(ConverterRegistry &r);
 void registerResizeConverters(ConverterRegistry &r);
+void registerQOperatorConverters(ConverterRegistry &r);
 
 /// The version of `op` in `domain` at the model's opset `opset` of that
 /// domain: the newest since-version <= opset (libonnx's schemas up to opset
@@ -592,6 +644,8 @@ private:
   void checkOpsets();
   /// Finds every node's converter and op version, or fails naming the node.
   void resolveConverters();
+  /// Replaces the nodes whose converters expand them; true if any was.
+  bool expandNodes();
   /// Fixes a dynamic leading dimension of every graph input to the batch
   /// size and rejects any other dynamic dimension, so that shape inference
   /// gives static shapes throughout.

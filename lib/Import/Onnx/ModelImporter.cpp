@@ -354,6 +354,32 @@ bool ModelImporter::foldConstants() {
   return true;
 }
 
+bool ModelImporter::expandNodes() {
+  bool changed = false;
+  std::vector<onnx::NodeProto> nodes;
+  for (auto [i, n] : llvm::enumerate(s.graph.node())) {
+    if (!convs[i]->expand) {
+      nodes.push_back(n);
+      continue;
+    }
+    Expansion e(n, s.opset);
+    convs[i]->expand(e);
+    llvm::append_range(nodes, e.nodes);
+    for (onnx::TensorProto &t : e.initializers)
+      *s.graph.add_initializer() = std::move(t);
+    changed = true;
+  }
+  if (!changed)
+    return false;
+  s.graph.clear_node();
+  for (onnx::NodeProto &n : nodes)
+    *s.graph.add_node() = std::move(n);
+  convs.clear();
+  versions.clear();
+  resolveConverters();
+  return true;
+}
+
 void ModelImporter::fixInputShapes() {
   llvm::StringSet<> initializers;
   for (const onnx::TensorProto &t : s.graph.initializer())
@@ -458,6 +484,7 @@ void ModelImporter::inferShapes() {
 OwningOpRef<ModuleOp> ModelImporter::run() {
   checkOpsets();
   resolveConverters();
+  expandNodes();
   {
     SchemaStandIns standIns(s, convs, versions);
     onnx::checker::check_model(s.model);

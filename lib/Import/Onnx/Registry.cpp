@@ -45,6 +45,8 @@ const ConverterRegistry &converters() {
     registerShapeConverters(r);
     r.setFamily("Quantized models");
     registerQuantConverters(r);
+    r.setFamily("ONNX Runtime's QOperator contrib ops (com.microsoft)");
+    registerQOperatorConverters(r);
     r.setFamily("Shape arithmetic (evaluated at compile time)");
     registerShapeArithmeticConverters(r);
     return r;

@@ -77,39 +77,38 @@ axesInputToAttribute(int64_t since,
   std::vector<std::pair<std::string, int64_t>> owned;
   for (auto &[name, dflt] : dropped)
     owned.emplace_back(name.str(), dflt);
-  return
-      [since, owned](const onnx::NodeProto &n, int64_t version,
-                     ConstantInts constants) -> std::optional<StandIn> {
-        if (version < since)
-          return std::nullopt;
-        bool noop = false;
-        for (const onnx::AttributeProto &a : n.attribute())
-          if (a.name() == "noop_with_empty_axes")
-            noop = a.i() != 0;
-        SmallVector<std::pair<StringRef, int64_t>> d = {
-            {"noop_with_empty_axes", noop ? 1 : 0}};
-        for (auto &[name, dflt] : owned)
-          d.emplace_back(name, dflt);
-        onnx::NodeProto r = dropAttributes(n, d);
-        std::optional<SmallVector<int64_t>> axes;
-        if (n.input_size() > 1 && !n.input(1).empty()) {
-          axes = constants(n.input(1));
-          if (!axes)
-            fail("the axes of " + n.op_type() + "-" + llvm::Twine(version) +
-                 " must be a constant (" + describe(n) + ")");
-        }
-        if ((!axes || axes->empty()) && noop)
-          return identityStandIn(n); // reduces nothing
-        r.mutable_input()->DeleteSubrange(1, r.input_size() - 1);
-        if (axes && !axes->empty()) {
-          onnx::AttributeProto *a = r.add_attribute();
-          a->set_name("axes");
-          a->set_type(onnx::AttributeProto::INTS);
-          for (int64_t axis : *axes)
-            a->add_ints(axis);
-        }
-        return r;
-      };
+  return [since, owned](const onnx::NodeProto &n, int64_t version,
+                        ConstantInts constants) -> std::optional<StandIn> {
+    if (version < since)
+      return std::nullopt;
+    bool noop = false;
+    for (const onnx::AttributeProto &a : n.attribute())
+      if (a.name() == "noop_with_empty_axes")
+        noop = a.i() != 0;
+    SmallVector<std::pair<StringRef, int64_t>> d = {
+        {"noop_with_empty_axes", noop ? 1 : 0}};
+    for (auto &[name, dflt] : owned)
+      d.emplace_back(name, dflt);
+    onnx::NodeProto r = dropAttributes(n, d);
+    std::optional<SmallVector<int64_t>> axes;
+    if (n.input_size() > 1 && !n.input(1).empty()) {
+      axes = constants(n.input(1));
+      if (!axes)
+        fail("the axes of " + n.op_type() + "-" + llvm::Twine(version) +
+             " must be a constant (" + describe(n) + ")");
+    }
+    if ((!axes || axes->empty()) && noop)
+      return identityStandIn(n); // reduces nothing
+    r.mutable_input()->DeleteSubrange(1, r.input_size() - 1);
+    if (axes && !axes->empty()) {
+      onnx::AttributeProto *a = r.add_attribute();
+      a->set_name("axes");
+      a->set_type(onnx::AttributeProto::INTS);
+      for (int64_t axis : *axes)
+        a->add_ints(axis);
+    }
+    return r;
+  };
 }
 
 SchemaStandIns::SchemaStandIns(ImportState &s,
