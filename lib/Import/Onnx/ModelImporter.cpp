@@ -97,11 +97,13 @@ public:
       // The exact integers of ConvInteger/MatMulInteger, held as floats.
       Value f = onnxValue(name);
       auto i32 = RankedTensorType::get(shape, b.getI32Type());
-      return {island(name, i32,
-                     [&]() -> Value {
-                       return arith::FPToSIOp::create(b, loc, i32, f);
-                     }),
-              i32};
+      Value ints = islandResults(
+          name, i32,
+          [&] {
+            return SmallVector<Value>{arith::FPToSIOp::create(b, loc, i32, f)};
+          },
+          "int32 output held as exact floats")[0];
+      return {ints, i32};
     }
     Value v;
     if (dtype == onnx::TensorProto::UINT8 || dtype == onnx::TensorProto::INT8)

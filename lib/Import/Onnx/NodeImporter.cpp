@@ -446,9 +446,9 @@ SmallVector<Value>
 NodeImporter::islandResults(StringRef name, TypeRange types,
                             llvm::function_ref<SmallVector<Value>()> body,
                             StringRef reason) {
-  std::string why = reason.empty()
-                        ? "no quantized kernel for " + node->op_type()
-                        : reason.str();
+  std::string why = !reason.empty() ? reason.str()
+                    : node ? "no quantized kernel for " + node->op_type()
+                           : std::string("at the graph boundary");
   auto op = FloatIslandOp::create(b, loc, types, why, nameAttr(name));
   Block *block = new Block();
   op.getBody().push_back(block);
