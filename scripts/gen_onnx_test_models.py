@@ -1069,6 +1069,181 @@ def qoperator_models():
         np.save(os.path.join(d, "ref", n + ".npy"), v)
 
 
+def converter_lit_models():
+    """One model per group of the converters added for models as people
+    export them (the lit tests test/Import/onnx-*.test check their IR), and
+    the error cases."""
+    crng = np.random.RandomState(9)
+    p = lambda n: os.path.join(LIT, n)
+    I64, U8, BOOL = TensorProto.INT64, TensorProto.UINT8, TensorProto.BOOL
+    ints = lambda name, v: numpy_helper.from_array(np.array(v, np.int64),
+                                                   name)
+    flt = lambda name, v: numpy_helper.from_array(np.array(v, np.float32),
+                                                  name)
+    info = helper.make_tensor_value_info
+
+    # Shape arithmetic around a reshape, with a dynamic batch:
+    # x.view(x.size(0), -1) as PyTorch exports it.
+    save(p("shape_arith.onnx"), [
+        helper.make_node("Shape", ["x"], ["s"], name="shape"),
+        helper.make_node("Gather", ["s", "zero"], ["n"], name="n", axis=0),
+        helper.make_node("Unsqueeze", ["n", "axes0"], ["n1"], name="n1"),
+        helper.make_node("Concat", ["n1", "minus1"], ["target"],
+                         name="target", axis=0),
+        helper.make_node("Reshape", ["x", "target"], ["y"], name="y"),
+        helper.make_node("Range", ["zero", "n", "one"], ["r"], name="range"),
+        helper.make_node("Cast", ["r"], ["rf"], name="rf",
+                         to=TensorProto.FLOAT),
+        helper.make_node("Unsqueeze", ["rf", "axes1"], ["rf2"], name="rf2"),
+        helper.make_node("Add", ["y", "rf2"], ["z"], name="z"),
+    ], [tensor_info("x", ["N", 2, 3])], [tensor_info("z", ["N", 6])],
+        [ints("zero", 0), ints("one", 1), ints("axes0", [0]),
+         ints("axes1", [1]), ints("minus1", [-1])])
+    save(p("shape_runtime.onnx"), [
+        helper.make_node("Range", ["zero", "n", "one"], ["y"], name="range"),
+    ], [info("n", I64, [])], [info("y", I64, [4])],
+        [ints("zero", 0), ints("one", 1)], check=False)
+
+    # Selections: Slice (inputs, a negative step), Split, Gather (scalar,
+    # vector, run-time indices), Expand, Tile, Pad (edge).
+    table = crng.uniform(-1, 1, (10, 4)).astype(np.float32)
+    save(p("selections.onnx"), [
+        helper.make_node("Slice", ["x", "st", "en", "ax", "sp"], ["sl"],
+                         name="sl"),
+        helper.make_node("Slice", ["x", "rst", "ren", "rax", "rsp"], ["rev"],
+                         name="rev"),
+        helper.make_node("Split", ["x", "parts"], ["p0", "p1"], name="split",
+                         axis=1),
+        helper.make_node("Gather", ["x", "zero"], ["g0"], name="g0", axis=2),
+        helper.make_node("Gather", ["x", "pick"], ["g1"], name="g1", axis=1),
+        helper.make_node("Gather", ["table", "tok"], ["emb"], name="emb",
+                         axis=0),
+        helper.make_node("Expand", ["v", "eshape"], ["ex"], name="ex"),
+        helper.make_node("Tile", ["v", "reps"], ["ti"], name="ti"),
+        helper.make_node("Pad", ["x", "pads"], ["pe"], name="pe",
+                         mode="edge"),
+    ], [tensor_info("x", [1, 4, 6]), info("tok", I64, [2, 3]),
+        tensor_info("v", [3, 1])],
+        [tensor_info("sl", [1, 2, 3]), tensor_info("rev", [1, 4, 6]),
+         tensor_info("p0", [1, 1, 6]), tensor_info("p1", [1, 3, 6]),
+         tensor_info("g0", [1, 4]), tensor_info("g1", [1, 3, 6]),
+         tensor_info("emb", [2, 3, 4]), tensor_info("ex", [2, 3, 5]),
+         tensor_info("ti", [3, 4]), tensor_info("pe", [1, 4, 9])],
+        [ints("st", [1, 0]), ints("en", [3, 6]), ints("ax", [1, 2]),
+         ints("sp", [1, 2]), ints("rst", [-1]), ints("ren", [-100]),
+         ints("rax", [2]), ints("rsp", [-1]), ints("parts", [1, 3]),
+         ints("zero", 0), ints("pick", [3, 0, 3]),
+         numpy_helper.from_array(table, "table"), ints("eshape", [2, 3, 5]),
+         ints("reps", [1, 4]), ints("pads", [0, 0, 1, 0, 0, 2])])
+
+    # Reductions: spatial means and maxima are pools, others islands.
+    save(p("reduce.onnx"), [
+        helper.make_node("Conv", ["x", "w"], ["c"], name="c"),
+        helper.make_node("ReduceMean", ["c"], ["gap"], name="gap",
+                         axes=[2, 3], keepdims=0),
+        helper.make_node("ReduceMax", ["c"], ["gmax"], name="gmax",
+                         axes=[2, 3], keepdims=1),
+        helper.make_node("GlobalMaxPool", ["c"], ["gmp"], name="gmp"),
+        helper.make_node("ReduceSum", ["c", "last"], ["rs"], name="rs",
+                         keepdims=1),
+        helper.make_node("ArgMax", ["gap"], ["am"], name="am", axis=1,
+                         keepdims=0),
+    ], [tensor_info("x", [1, 3, 4, 4])],
+        [tensor_info("gap", [1, 2]), tensor_info("gmax", [1, 2, 1, 1]),
+         tensor_info("gmp", [1, 2, 1, 1]), tensor_info("rs", [1, 2, 4, 1]),
+         info("am", I64, [1])],
+        [const("w", [2, 3, 1, 1]), ints("last", [3])])
+
+    # Resize: nearest (gathers), linear (an island); errors for the modes
+    # qlow does not implement.
+    save(p("resize.onnx"), [
+        helper.make_node("Conv", ["x", "w"], ["c"], name="c"),
+        helper.make_node("Resize", ["c", "", "sc"], ["near"], name="near",
+                         mode="nearest"),
+        helper.make_node("Resize", ["c", "", "sc"], ["lin"], name="lin",
+                         mode="linear",
+                         coordinate_transformation_mode="align_corners"),
+    ], [tensor_info("x", [1, 3, 2, 2])],
+        [tensor_info("near", [1, 2, 4, 4]), tensor_info("lin", [1, 2, 4, 4])],
+        [const("w", [2, 3, 1, 1]), flt("sc", [1, 1, 2, 2])])
+    save(p("resize_crop.onnx"), [
+        helper.make_node("Resize", ["x", "roi", "sc"], ["y"], name="crop",
+                         coordinate_transformation_mode="tf_crop_and_resize"),
+    ], [tensor_info("x", [1, 1, 2, 2])], [tensor_info("y", [1, 1, 4, 4])],
+        [flt("roi", [0, 0, 0, 0, 1, 1, 1, 1]), flt("sc", [1, 1, 2, 2])])
+
+    # Element-wise: SiLU as one island, Max with a scalar as a clamp, Pow 2
+    # as a multiplication, Neg, Sum, Where on a run-time mask.
+    save(p("math.onnx"), [
+        helper.make_node("Sigmoid", ["x"], ["sg"], name="sg"),
+        helper.make_node("Mul", ["x", "sg"], ["silu"], name="silu"),
+        helper.make_node("Max", ["x", "zerof"], ["relu"], name="relu"),
+        helper.make_node("Pow", ["x", "two"], ["sq"], name="sq"),
+        helper.make_node("Neg", ["x"], ["neg"], name="neg"),
+        helper.make_node("Sum", ["x", "sq", "neg"], ["sum"], name="sum"),
+        helper.make_node("Greater", ["x", "zerof"], ["pos"], name="pos"),
+        helper.make_node("Where", ["pos", "x", "sq"], ["wh"], name="wh"),
+    ], [tensor_info("x", [2, 3])],
+        [tensor_info(n, [2, 3]) for n in
+         ("silu", "relu", "sq", "neg", "sum", "wh")] + [info("pos", BOOL,
+                                                             [2, 3])],
+        [flt("zerof", 0.0), flt("two", 2.0)])
+
+    # Integer tensors at the boundary: a uint8 image into DequantizeLinear,
+    # int64 labels out of ArgMax, a bool mask in and out.
+    save(p("integers.onnx"), [
+        helper.make_node("DequantizeLinear", ["img", "s", "z"], ["f"],
+                         name="f"),
+        helper.make_node("ReduceMean", ["f"], ["m"], name="m", axes=[2, 3],
+                         keepdims=0),
+        helper.make_node("ArgMax", ["m"], ["label"], name="label", axis=1,
+                         keepdims=0),
+        helper.make_node("Not", ["mask"], ["inv"], name="inv"),
+        helper.make_node("Cast", ["label"], ["labelf"], name="labelf",
+                         to=TensorProto.FLOAT),
+    ], [info("img", U8, [1, 3, 2, 2]), info("mask", BOOL, [4])],
+        [info("label", I64, [1]), info("inv", BOOL, [4]),
+         tensor_info("labelf", [1])],
+        [flt("s", 0.5), numpy_helper.from_array(np.uint8(128), "z")])
+
+    # ConvTranspose: zeros inserted, a convolution with the flipped kernel.
+    save(p("convtranspose.onnx"), [
+        helper.make_node("ConvTranspose", ["x", "w", "b"], ["y"], name="up",
+                         strides=[2, 2], pads=[1, 1, 1, 1],
+                         output_padding=[1, 1]),
+    ], [tensor_info("x", [1, 2, 3, 3])], [tensor_info("y", [1, 4, 6, 6])],
+        [const("w", [2, 4, 3, 3]), const("b", [4])])
+
+    # Opset 7 and 9 semantics: Clip-6 bounds as attributes, Upsample-9,
+    # BatchNormalization-7's spatial, Softmax-1 over the coerced 2-D input.
+    save(p("opset7.onnx"), [
+        helper.make_node("Clip", ["x"], ["c"], name="c", min=-1.0, max=1.0),
+        helper.make_node("Softmax", ["c"], ["y"], name="y", axis=1),
+    ], [tensor_info("x", [2, 3, 4])], [tensor_info("y", [2, 3, 4])],
+        opset=7)
+    save(p("upsample9.onnx"), [
+        helper.make_node("Upsample", ["x", "sc"], ["y"], name="up",
+                         mode="nearest"),
+    ], [tensor_info("x", [1, 1, 2, 2])], [tensor_info("y", [1, 1, 4, 4])],
+        [flt("sc", [1, 1, 2, 2])], opset=9)
+
+    # QOperator models with wrong parameters.
+    ms = [("com.microsoft", 1)]
+    save(p("qop_bad_inputs.onnx"), [
+        helper.make_node("QLinearAdd", ["a", "s", "z", "a", "s"], ["y"],
+                         name="add", domain="com.microsoft"),
+    ], [info("a", U8, [4])], [info("y", U8, [4])],
+        [flt("s", 0.1), numpy_helper.from_array(np.uint8(0), "z")],
+        domains=ms, check=False)
+    save(p("qop_softmax_opset.onnx"), [
+        helper.make_node("QLinearSoftmax", ["a", "s", "z", "s", "z"], ["y"],
+                         name="soft", domain="com.microsoft", axis=-1,
+                         opset=11),
+    ], [info("a", U8, [2, 4])], [info("y", U8, [2, 4])],
+        [flt("s", 0.1), numpy_helper.from_array(np.uint8(0), "z")],
+        domains=ms, check=False)
+
+
 if __name__ == "__main__":
     lit_models()
     cnn()
@@ -1080,3 +1255,4 @@ if __name__ == "__main__":
     qat_lit_models()
     newer_opset_models()
     qoperator_models()
+    converter_lit_models()

@@ -265,6 +265,12 @@ int32_t NodeImporter::storageDataType(quant::QuantizedType q) {
 SmallVector<int64_t> NodeImporter::shapeOf(StringRef name, bool anyType) {
   auto it = s.types.find(name);
   std::string what = node ? " (" + describe(*node) + ")" : "";
+  // Initializers have no inferred type: their data has the shape.
+  if (it == s.types.end())
+    if (auto c = s.tensors.find(name);
+        c != s.tensors.end() && c->second.constant && !c->second.onnx &&
+        !c->second.nhwc)
+      return SmallVector<int64_t>(c->second.constant.getType().getShape());
   if (it == s.types.end() || !it->second->has_tensor_type() ||
       !it->second->tensor_type().has_shape())
     fail("cannot infer the shape of '" + name + "'" + what);
