@@ -1227,6 +1227,45 @@ def converter_lit_models():
     ], [tensor_info("x", [1, 1, 2, 2])], [tensor_info("y", [1, 1, 4, 4])],
         [flt("sc", [1, 1, 2, 2])], opset=9)
 
+    # A camera-frame CNN: uint8 pixels cast to float inside the model, an
+    # int64 label out (ArgMax) beside the logits; calibrated on uint8 data
+    # (test-exec/onnx-integer-io.test).
+    save(os.path.join(EXEC, "u8_cnn.onnx"), [
+        helper.make_node("Cast", ["img"], ["f"], name="f",
+                         to=TensorProto.FLOAT),
+        helper.make_node("Mul", ["f", "inv255"], ["n"], name="n"),
+        helper.make_node("Sub", ["n", "half"], ["c"], name="c"),
+        helper.make_node("Conv", ["c", "w1", "b1"], ["c1"], name="c1",
+                         pads=[1, 1, 1, 1]),
+        helper.make_node("Relu", ["c1"], ["r1"], name="r1"),
+        helper.make_node("GlobalAveragePool", ["r1"], ["g"], name="g"),
+        helper.make_node("Flatten", ["g"], ["fl"], name="fl"),
+        helper.make_node("Gemm", ["fl", "w2", "b2"], ["logits"],
+                         name="logits", transB=1),
+        helper.make_node("ArgMax", ["logits"], ["label"], name="label",
+                         axis=1, keepdims=0),
+    ], [info("img", U8, ["N", 3, 8, 8])],
+        [tensor_info("logits", ["N", 4]), info("label", I64, ["N"])],
+        [flt("inv255", 1.0 / 255), flt("half", 0.5),
+         numpy_helper.from_array(
+             crng.uniform(-1, 1, (8, 3, 3, 3)).astype(np.float32), "w1"),
+         numpy_helper.from_array(
+             crng.uniform(-0.1, 0.1, 8).astype(np.float32), "b1"),
+         numpy_helper.from_array(
+             crng.uniform(-1, 1, (4, 8)).astype(np.float32) * 2, "w2"),
+         numpy_helper.from_array(np.array([0.5, -2.0, 0.0, 0.5], np.float32),
+                                 "b2")])
+    io = os.path.join(EXEC, "u8_cnn")
+    os.makedirs(os.path.join(io, "calib"), exist_ok=True)
+    # Images with a brightness per sample and channel, so that the labels
+    # differ.
+    def frames(n):
+        base = crng.randint(0, 256, (n, 3, 1, 1))
+        noise = crng.randint(-40, 41, (n, 3, 8, 8))
+        return np.clip(base + noise, 0, 255).astype(np.uint8)
+    np.save(os.path.join(io, "calib", "img.npy"), frames(16))
+    np.save(os.path.join(io, "img.npy"), frames(8))
+
     # QOperator models with wrong parameters.
     ms = [("com.microsoft", 1)]
     save(p("qop_bad_inputs.onnx"), [

@@ -20,13 +20,25 @@ static std::string shapeText(llvm::ArrayRef<int64_t> shape) {
   return formatShape(shape);
 }
 
+/// NumPy's name of a dtype ("float32" for "<f4").
+static std::string numpyName(llvm::StringRef dtype) {
+  static const std::pair<const char *, const char *> names[] = {
+      {"<f4", "float32"}, {"<f8", "float64"}, {"<f2", "float16"},
+      {"|u1", "uint8"},   {"|i1", "int8"},    {"<i4", "int32"},
+      {"<i8", "int64"},   {"|b1", "bool"}};
+  for (auto [d, n] : names)
+    if (dtype == d)
+      return n;
+  return dtype.str();
+}
+
 /// Appends the samples one array holds for `input`.
 static llvm::Error addSamples(const NpyArray &a, const std::string &where,
                               const ModelInputInfo &input,
-                              std::vector<std::vector<float>> &out) {
-  if (a.dtype != "<f4")
-    return fail(where + ": input '" + input.name + "' must be float32, got " +
-                npyShortName(a.dtype));
+                              std::vector<std::vector<char>> &out) {
+  if (a.dtype != input.npyDtype)
+    return fail(where + ": input '" + input.name + "' must be " +
+                numpyName(input.npyDtype) + ", got " + npyShortName(a.dtype));
   llvm::ArrayRef<int64_t> want = input.shape;
   int64_t sampleSize = 1;
   for (int64_t d : want)
@@ -47,10 +59,10 @@ static llvm::Error addSamples(const NpyArray &a, const std::string &where,
                            (want.size() > 1 ? ", " : "") +
                            shapeText(want.drop_front()).substr(1)));
   }
-  std::vector<float> values = a.toFloats();
+  int64_t bytes = sampleSize * a.itemSize();
   for (int64_t s = 0; s < samples; ++s)
-    out.emplace_back(values.begin() + s * sampleSize,
-                     values.begin() + (s + 1) * sampleSize);
+    out.emplace_back(a.data.begin() + s * bytes,
+                     a.data.begin() + (s + 1) * bytes);
   return llvm::Error::success();
 }
 
@@ -68,7 +80,7 @@ qlow::loadCalibrationData(llvm::StringRef path,
   for (const ModelInputInfo &i : inputs)
     byName[i.name] = &i;
   // Per input: the (file, array) pairs in order.
-  std::vector<std::vector<std::vector<float>>> perInput(inputs.size());
+  std::vector<std::vector<std::vector<char>>> perInput(inputs.size());
   auto indexOf = [&](llvm::StringRef name) {
     return size_t(byName[name] - inputs.data());
   };
@@ -110,16 +122,17 @@ qlow::loadCalibrationData(llvm::StringRef path,
         llvm::Expected<NpyArray> a = readNpy(file);
         if (!a)
           return a.takeError();
-        if (llvm::Error e = addSamples(*a, file, *byName[stem],
-                                       perInput[indexOf(stem)]))
+        if (llvm::Error e =
+                addSamples(*a, file, *byName[stem], perInput[indexOf(stem)]))
           return std::move(e);
       }
     }
   } else if (llvm::sys::path::extension(path) == ".npy") {
     // One file is enough for a model with one input.
     if (inputs.size() != 1)
-      return fail(path + ": a single .npy file can only feed a model with one "
-                         "input; this one has " +
+      return fail(path +
+                  ": a single .npy file can only feed a model with one "
+                  "input; this one has " +
                   llvm::Twine(inputs.size()) + " (" + inputList(inputs) +
                   "): use a directory or an .npz");
     llvm::Expected<NpyArray> a = readNpy(path);

@@ -18,8 +18,8 @@
 #include "mlir/ExecutionEngine/OptUtils.h"
 #include "mlir/IR/Verifier.h"
 #include "mlir/Parser/Parser.h"
-#include "mlir/Support/FileUtilities.h"
 #include "mlir/Pass/PassManager.h"
+#include "mlir/Support/FileUtilities.h"
 #include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
 #include "llvm/IR/Module.h"
@@ -82,16 +82,30 @@ std::string modelNameFor(StringRef outputPrefix) {
   return name;
 }
 
+/// The NumPy dtype of the data of a model input of element type `elem`
+/// (bool: an i8 argument marked qlow.bool).
+std::string npyDtypeOf(Type elem, bool isBool) {
+  if (auto q = getQuantElementType(elem))
+    return q.isSigned() ? "|i1" : "|u1";
+  if (elem.isInteger(8))
+    return isBool ? "|b1" : "|i1";
+  if (elem.isInteger(32))
+    return "<i4";
+  if (elem.isInteger(64))
+    return "<i8";
+  return "<f4";
+}
+
 std::vector<::qlow::ModelInputInfo> inputInfos(func::FuncOp func) {
   std::vector<::qlow::ModelInputInfo> inputs;
   for (BlockArgument arg : func.getArguments()) {
     auto t = cast<RankedTensorType>(arg.getType());
     std::string name = getTensorName(arg);
-    inputs.push_back({name.empty() ? "input_" + std::to_string(
-                                                   arg.getArgNumber())
-                                   : name,
-                      std::vector<int64_t>(t.getShape().begin(),
-                                           t.getShape().end())});
+    bool isBool = bool(func.getArgAttr(arg.getArgNumber(), kBoolAttr));
+    inputs.push_back(
+        {name.empty() ? "input_" + std::to_string(arg.getArgNumber()) : name,
+         std::vector<int64_t>(t.getShape().begin(), t.getShape().end()),
+         npyDtypeOf(t.getElementType(), isBool)});
   }
   return inputs;
 }
@@ -120,9 +134,9 @@ selectX86Capabilities(const X86TargetOptions &target) {
 
 llvm::Expected<CalibrationStats>
 calibrateModel(ModuleOp imported, StringRef function,
-                     const CalibrationData &data,
-                     const CalibrationMethodOptions &method,
-                     const X86TargetOptions &target, bool progress) {
+               const CalibrationData &data,
+               const CalibrationMethodOptions &method,
+               const X86TargetOptions &target, bool progress) {
   MLIRContext *ctx = imported.getContext();
   OwningOpRef<ModuleOp> module = cast<ModuleOp>(imported->clone());
   auto error = [](const Twine &msg) {
@@ -142,9 +156,17 @@ calibrateModel(ModuleOp imported, StringRef function,
   auto observed = func->getAttrOfType<ArrayAttr>("qlow.observed");
   unsigned numModelOutputs =
       func.getNumResults() - (observed ? observed.size() : 0);
-  std::vector<int64_t> outputSizes;
-  for (Type t : func.getResultTypes())
-    outputSizes.push_back(cast<RankedTensorType>(t).getNumElements());
+  // Output buffers in bytes (every element type the model may return); the
+  // probes are f32.
+  std::vector<int64_t> outputBytes;
+  for (Type t : func.getResultTypes()) {
+    auto type = cast<RankedTensorType>(t);
+    Type elem = type.getElementType();
+    if (auto q = getQuantElementType(elem))
+      elem = q.getStorageType();
+    int64_t width = std::max<int64_t>(8, elem.getIntOrFloatBitWidth()) / 8;
+    outputBytes.push_back(type.getNumElements() * width);
+  }
 
   if (failed(runPipeline(*module, [&](OpPassManager &pm) {
         X86LoweringOptions lowering;
@@ -186,10 +208,11 @@ calibrateModel(ModuleOp imported, StringRef function,
   using RunFn = int32_t (*)(const void *const *, void *const *);
   auto run = reinterpret_cast<RunFn>(*entry);
 
-  std::vector<std::vector<float>> outputs(outputSizes.size());
+  // 64-bit words: aligned for every element type.
+  std::vector<std::vector<int64_t>> outputs(outputBytes.size());
   std::vector<void *> outputPtrs;
   for (size_t i = 0; i < outputs.size(); ++i) {
-    outputs[i].resize(size_t(outputSizes[i]));
+    outputs[i].resize(size_t((outputBytes[i] + 7) / 8));
     outputPtrs.push_back(outputs[i].data());
   }
   llvm::StringMap<TensorCollector> collectors;
@@ -197,7 +220,7 @@ calibrateModel(ModuleOp imported, StringRef function,
                        data.samples.size());
   for (const auto &sample : data.samples) {
     std::vector<const void *> inputPtrs;
-    for (const std::vector<float> &in : sample)
+    for (const std::vector<char> &in : sample)
       inputPtrs.push_back(in.data());
     if (int32_t status = run(inputPtrs.data(), outputPtrs.data()))
       return error("calibration: the model failed with status " +
@@ -206,7 +229,10 @@ calibrateModel(ModuleOp imported, StringRef function,
       StringRef name =
           cast<StringAttr>(observed[i - numModelOutputs]).getValue();
       collectors.try_emplace(name).first->second.addSample(
-          outputs[i], method.averagingConstant);
+          llvm::ArrayRef<float>(
+              reinterpret_cast<const float *>(outputs[i].data()),
+              size_t(outputBytes[i] / 4)),
+          method.averagingConstant);
     }
     bar.advance();
   }
@@ -227,7 +253,7 @@ calibrateModel(ModuleOp imported, StringRef function,
 }
 
 LogicalResult compileModel(MLIRContext &context,
-                                 const CompileOptions &options) {
+                           const CompileOptions &options) {
   Clock::time_point start = Clock::now();
   llvm::SourceMgr sourceMgr;
   SourceMgrDiagnosticHandler handler(sourceMgr, &context);

@@ -27,12 +27,16 @@ namespace qlow {
 struct ModelInputInfo {
   std::string name;
   std::vector<int64_t> shape;
+  /// The NumPy dtype (`descr`) the input's data must have: "<f4", "|u1",
+  /// "|i1", "<i4", "<i8" or "|b1".
+  std::string npyDtype = "<f4";
 };
 
 struct CalibrationData {
   std::vector<std::string> inputNames;
-  /// samples[s][i]: the values of input i in sample s, row-major.
-  std::vector<std::vector<std::vector<float>>> samples;
+  /// samples[s][i]: the bytes of input i in sample s, row-major, in the
+  /// input's own element type.
+  std::vector<std::vector<std::vector<char>>> samples;
 };
 
 /// Loads and checks calibration data for a model with `inputs`; every
