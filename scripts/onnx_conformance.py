@@ -107,7 +107,7 @@ def check_case(case_dir, tools, tmp):
 # (op type, input index) that qlow needs as constants: static weights and
 # shapes. The node tests feed them as graph inputs; the runner freezes those
 # inputs into initializers from each data set (and says so).
-STATIC_INPUTS = {("Conv", 1), ("Conv", 2), ("Clip", 1), ("Clip", 2),
+STATIC_INPUTS = {("Conv", 1), ("Conv", 2),
                  ("Reshape", 1), ("Squeeze", 1), ("Unsqueeze", 1), ("Pad", 1),
                  ("Pad", 2), ("Pad", 3), ("Resize", 1), ("Resize", 2),
                  ("Resize", 3), ("Slice", 1), ("Slice", 2), ("Slice", 3),

@@ -175,6 +175,8 @@ struct Clip : Clamp {
     // of the real values they stand for, on the quantized tensor.
     bool nhwc;
     Value x = anyLayout(in(0), nhwc);
+    if ((has(1) && !constantOf(1)) || (has(2) && !constantOf(2)))
+      return runtimeBounds(x, nhwc);
     quant::QuantizedType qt = getQuantElementType(x.getType());
     auto bound = [&](int i, StringRef what) -> std::optional<float> {
       if (!has(i))
@@ -194,6 +196,78 @@ struct Clip : Clamp {
     std::optional<float> lo = bound(1, "the minimum of Clip");
     std::optional<float> hi = bound(2, "the maximum of Clip");
     clamp(lo, hi);
+  }
+
+private:
+  /// Bounds computed at run time: TOSA maximum/minimum in an island.
+  void runtimeBounds(Value x, bool nhwc) {
+    auto type = cast<RankedTensorType>(x.getType());
+    if (!isFloatTensor(type))
+      return integerBounds();
+    int64_t rank = type.getRank();
+    auto scalar = [&](int i, StringRef what) -> Value {
+      if (!has(i))
+        return Value();
+      if (DenseElementsAttr c = constantOf(i))
+        return materialize(constantForRank(c, rank, false));
+      Value v = onnxValue(in(i));
+      auto t = cast<RankedTensorType>(v.getType());
+      if (t.getNumElements() != 1 || !isFloatTensor(t))
+        nodeError(what + " must be one float");
+      return named(ReshapeOp::create(b, loc, f32(SmallVector<int64_t>(rank, 1)),
+                                     v, StringAttr()),
+                   auxName(in(i), "bcast"));
+    };
+    Value lo = scalar(1, "the minimum of Clip");
+    Value hi = scalar(2, "the maximum of Clip");
+    defineOutput(island(out(), type,
+                        [&]() -> Value {
+                          Value v = x;
+                          if (lo)
+                            v = tosa::MaximumOp::create(b, loc, type, v, lo);
+                          if (hi)
+                            v = tosa::MinimumOp::create(b, loc, type, v, hi);
+                          return v;
+                        }),
+                 nhwc);
+  }
+
+  /// Clip of integer data (int8/uint8 at scale 1, int32, int64) with
+  /// run-time bounds.
+  void integerBounds() {
+    int32_t dtype = elemTypeOf(out());
+    SmallVector<int64_t> shape = shapeOf(out(), true);
+    int64_t rank = shape.size();
+    bool isUnsigned;
+    SmallVector<Value> operands = {integersAtRank(0, rank, isUnsigned)};
+    bool hasLo = has(1), hasHi = has(2);
+    bool unused;
+    if (hasLo)
+      operands.push_back(integersAtRank(1, rank, unused));
+    if (hasHi)
+      operands.push_back(integersAtRank(2, rank, unused));
+    auto type = RankedTensorType::get(
+        shape, cast<RankedTensorType>(operands[0].getType()).getElementType());
+    Value r = island(out(), type, [&]() -> Value {
+      return elementwise(
+          type, operands, [&](OpBuilder &nb, Location l, ValueRange v) {
+            Value y = v[0];
+            int k = 1;
+            if (hasLo)
+              y = isUnsigned
+                      ? arith::MaxUIOp::create(nb, l, y, v[k++]).getResult()
+                      : arith::MaxSIOp::create(nb, l, y, v[k++]).getResult();
+            if (hasHi)
+              y = isUnsigned
+                      ? arith::MinUIOp::create(nb, l, y, v[k]).getResult()
+                      : arith::MinSIOp::create(nb, l, y, v[k]).getResult();
+            return y;
+          });
+    });
+    if (dtype == onnx::TensorProto::UINT8 || dtype == onnx::TensorProto::INT8)
+      r = quant::StorageCastOp::create(
+          b, loc, type.clone(makeQuantType(1.0, 0, dtype, -1)), r);
+    defineOutput(r, false);
   }
 };
 
@@ -786,9 +860,9 @@ void registerElementwiseConverters(ConverterRegistry &r) {
   r.add<Clamp>("Relu", {6, 13, 14}, "`qlow.clamp`",
                "fused into the producer by canonicalization");
   r.add<Clip>("Clip", {6, 11, 12, 13}, "`qlow.clamp`",
-              "bounds as attributes (6) or constant inputs (11 on); of a "
-              "quantized tensor, integer bounds (the real values they stand "
-              "for)");
+              "bounds as attributes (6) or inputs (11 on; run-time ones: an "
+              "island); of a quantized tensor, integer bounds (the real "
+              "values they stand for)");
   StringRef island = "island (TOSA)";
   r.add<UnaryIsland>("LeakyRelu", {6, 16}, island,
                      "reason `no quantized kernel for LeakyRelu`");
