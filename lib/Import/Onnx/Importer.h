@@ -89,6 +89,18 @@ QuantConst permute(const QuantConst &c, ArrayRef<int64_t> perm);
 /// The real values of a quantized constant: f32(q - z) * s.
 DenseElementsAttr dequantizeConst(const QuantConst &c);
 
+/// The parameters of a quantized type per element of a row-major tensor of
+/// `shape`: element i has scales[channel(i)] and zps[channel(i)].
+struct ElementParams {
+  ElementParams(quant::QuantizedType type, ArrayRef<int64_t> shape);
+  int64_t channel(int64_t i) const {
+    return axis < 0 ? 0 : (i / inner) % channels;
+  }
+  SmallVector<double> scales;
+  SmallVector<int64_t> zps;
+  int64_t axis = -1, inner = 1, channels = 1;
+};
+
 /// ONNX dims -> NHWC dims for a rank-4 shape.
 SmallVector<int64_t> toNHWC(ArrayRef<int64_t> s);
 constexpr int64_t kToNHWC[] = {0, 2, 3, 1};
@@ -306,8 +318,12 @@ public:
   quant::QuantizedType makeQuantType(ArrayRef<double> scales,
                                      ArrayRef<int64_t> zps, int32_t dtype,
                                      int64_t axis);
-  /// The ONNX storage type (INT8/UINT8) of a per-tensor quantized type.
+  /// The ONNX storage type (INT8/UINT8, INT32 past 8 bits) of a quantized
+  /// type.
   static int32_t storageDataType(quant::QuantizedType q);
+  /// The ONNX storage type of the quantized tensor `name` (whichever form
+  /// it has), or an error saying `why` it must be quantized.
+  int32_t quantizedStorage(StringRef name, StringRef why = "");
   /// The integer constant at input `i` with quantization `type`.
   QuantConst quantConstOf(int i, quant::QuantizedType type);
   /// A quantized constant as a value: its storage integers reinterpreted

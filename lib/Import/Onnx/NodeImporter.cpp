@@ -256,6 +256,16 @@ Value NodeImporter::buildGlobalPool(bool isMax, StringRef x, StringRef name) {
   return GlobalAvgPoolOp::create(b, loc, type, input, nameAttr(name));
 }
 
+int32_t NodeImporter::quantizedStorage(StringRef name, StringRef why) {
+  Tensor &t = tensor(name);
+  Value v = t.nhwc ? t.nhwc : onnxValue(name);
+  quant::QuantizedType q = getQuantElementType(v.getType());
+  if (!q)
+    nodeError("the input '" + name + "' is not quantized" +
+              (why.empty() ? std::string() : " (" + why.str() + ")"));
+  return storageDataType(q);
+}
+
 int32_t NodeImporter::storageDataType(quant::QuantizedType q) {
   if (q.getStorageTypeIntegralWidth() > 8)
     return onnx::TensorProto::INT32;
@@ -267,9 +277,9 @@ SmallVector<int64_t> NodeImporter::shapeOf(StringRef name, bool anyType) {
   std::string what = node ? " (" + describe(*node) + ")" : "";
   // Initializers have no inferred type: their data has the shape.
   if (it == s.types.end())
-    if (auto c = s.tensors.find(name);
-        c != s.tensors.end() && c->second.constant && !c->second.onnx &&
-        !c->second.nhwc)
+    if (auto c = s.tensors.find(name); c != s.tensors.end() &&
+                                       c->second.constant && !c->second.onnx &&
+                                       !c->second.nhwc)
       return SmallVector<int64_t>(c->second.constant.getType().getShape());
   if (it == s.types.end() || !it->second->has_tensor_type() ||
       !it->second->tensor_type().has_shape())
@@ -708,11 +718,9 @@ Value NodeImporter::integersOf(StringRef name, bool forceNHWC, bool &nhwc,
               "' is not a per-tensor quantized tensor "
               "(qlow reads integer tensors only from QuantizeLinear, "
               "DynamicQuantizeLinear or quantized ops)");
-  int32_t dtype = onnx::TensorProto::INT32;
-  if (q.getStorageTypeIntegralWidth() <= 8)
-    dtype = q.isSigned() ? onnx::TensorProto::INT8 : onnx::TensorProto::UINT8;
-  return dequantizeActivation(name, makeQuantType(1.0, 0, dtype, -1), forceNHWC,
-                              nhwc, dqName);
+  return dequantizeActivation(name,
+                              makeQuantType(1.0, 0, storageDataType(q), -1),
+                              forceNHWC, nhwc, dqName);
 }
 
 Value NodeImporter::scalarOperand(int i, int64_t rank, StringRef what) {

@@ -118,29 +118,15 @@ struct QuantizeLinear : QuantParams {
       QuantConst c;
       c.type = type;
       std::vector<float> v = floatsOf(t.constant);
-      SmallVector<double> scales;
-      SmallVector<int64_t> zps;
-      int64_t axis = -1, inner = 1, channels = 1;
-      if (auto pa = dyn_cast<quant::UniformQuantizedPerAxisType>(type)) {
-        llvm::append_range(scales, pa.getScales());
-        llvm::append_range(zps, pa.getZeroPoints());
-        axis = pa.getQuantizedDimension();
-        channels = shape[axis];
-        for (int64_t i = axis + 1; i < int64_t(shape.size()); ++i)
-          inner *= shape[i];
-      } else {
-        auto u = cast<quant::UniformQuantizedType>(type);
-        scales.push_back(u.getScale());
-        zps.push_back(u.getZeroPoint());
-      }
+      ElementParams p(type, shape);
       std::vector<int64_t> q;
       for (size_t i = 0; i < v.size(); ++i) {
-        int64_t ch = axis < 0 ? 0 : (int64_t(i) / inner) % channels;
-        float r = std::nearbyint(v[i] / float(scales[ch]));
-        double lo = double(type.getStorageTypeMin() - zps[ch]);
-        double hi = double(type.getStorageTypeMax() - zps[ch]);
+        int64_t ch = p.channel(int64_t(i));
+        float r = std::nearbyint(v[i] / float(p.scales[ch]));
+        double lo = double(type.getStorageTypeMin() - p.zps[ch]);
+        double hi = double(type.getStorageTypeMax() - p.zps[ch]);
         double d = std::isnan(r) ? 0.0 : std::min(std::max(double(r), lo), hi);
-        q.push_back(int64_t(d) + zps[ch]);
+        q.push_back(int64_t(d) + p.zps[ch]);
       }
       c.storage = DenseElementsAttr::get(
           RankedTensorType::get(shape, b.getI64Type()), llvm::ArrayRef(q));
@@ -277,13 +263,8 @@ struct DequantizeLinear : QuantParams {
       return;
     }
     Value any = anyLayout(x, nhwc);
-    quant::QuantizedType have = getQuantElementType(any.getType());
-    if (!have)
-      nodeError("the input '" + x +
-                "' is not quantized (it is not made by "
-                "QuantizeLinear or a quantized op)");
-    int32_t dtype =
-        have.isSigned() ? onnx::TensorProto::INT8 : onnx::TensorProto::UINT8;
+    int32_t dtype = quantizedStorage(
+        x, "it is not made by QuantizeLinear or a quantized op");
     quant::QuantizedType type =
         quantTypeOf(1, 2, dtype, intAttr("axis", 1),
                     cast<RankedTensorType>(any.getType()).getShape());
@@ -301,12 +282,7 @@ struct QLinearConv : NodeImporter {
     if (shapeOf(x, true).size() != 4)
       nodeError("only 2-D convolutions (NCHW inputs) are supported");
     bool nhwc;
-    Value xv = onnxValue(x);
-    auto xq = getQuantElementType(xv.getType());
-    if (!xq)
-      nodeError("the input '" + x + "' is not quantized");
-    int32_t xType =
-        xq.isSigned() ? onnx::TensorProto::INT8 : onnx::TensorProto::UINT8;
+    int32_t xType = quantizedStorage(x);
     quant::QuantizedType xt = quantTypeOf(1, 2, xType, -1, {});
     Value input = dequantizeActivation(x, xt, true, nhwc, auxName(y, "x"));
     DenseElementsAttr wdata = constantOf(3);
@@ -350,12 +326,7 @@ struct QLinearMatMul : NodeImporter {
     // y_zero_point.
     const std::string &a = in(0), &y = out();
     SmallVector<int64_t> as = shapeOf(a, true), outShape = shapeOf(y, true);
-    Value av = onnxValue(a);
-    auto aq = getQuantElementType(av.getType());
-    if (!aq)
-      nodeError("the input '" + a + "' is not quantized");
-    int32_t aType =
-        aq.isSigned() ? onnx::TensorProto::INT8 : onnx::TensorProto::UINT8;
+    int32_t aType = quantizedStorage(a);
     bool nhwc;
     Value lhs = dequantizeActivation(a, quantTypeOf(1, 2, aType, -1, {}), false,
                                      nhwc, auxName(y, "a"));
@@ -369,12 +340,7 @@ struct QLinearMatMul : NodeImporter {
           quantTypeOf(4, 5, elemTypeOf(in(3)), 1, bdata.getType().getShape());
       rhs = dequantConstValue(quantConstOf(3, bt), auxName(y, "b"));
     } else {
-      Value bv = onnxValue(in(3));
-      auto bq = getQuantElementType(bv.getType());
-      if (!bq)
-        nodeError("the input '" + in(3) + "' is not quantized");
-      int32_t bType =
-          bq.isSigned() ? onnx::TensorProto::INT8 : onnx::TensorProto::UINT8;
+      int32_t bType = quantizedStorage(in(3));
       bool bn;
       rhs = dequantizeActivation(in(3), quantTypeOf(4, 5, bType, -1, {}), false,
                                  bn, auxName(y, "b"));
@@ -403,14 +369,9 @@ struct IntegerOp : NodeImporter {
     // their zero points; the result is a float tensor holding those integers
     // (Cast to float is then free). Exact while |result| < 2^24.
     const std::string &x = in(0), &y = out();
-    Value xv = onnxValue(x);
-    auto xq = getQuantElementType(xv.getType());
-    if (!xq)
-      nodeError("the input '" + x +
-                "' is not quantized (qlow reads integer "
-                "tensors only from QuantizeLinear or quantized ops)");
-    int32_t xType =
-        xq.isSigned() ? onnx::TensorProto::INT8 : onnx::TensorProto::UINT8;
+    int32_t xType = quantizedStorage(
+        x, "qlow reads integer tensors only from QuantizeLinear or quantized "
+           "ops");
     auto zeroPointType = [&](int zpIdx, int32_t dtype) {
       int64_t z = 0;
       if (has(zpIdx)) {

@@ -176,13 +176,9 @@ QuantConst permute(const QuantConst &c, ArrayRef<int64_t> perm) {
 }
 
 /// The real values of a quantized constant: f32(q - z) * s.
-DenseElementsAttr dequantizeConst(const QuantConst &c) {
-  auto type = cast<RankedTensorType>(c.storage.getType());
-  ArrayRef<int64_t> shape = type.getShape();
-  SmallVector<double> scales;
-  SmallVector<int64_t> zps;
-  int64_t axis = -1, inner = 1, channels = 1;
-  if (auto pa = dyn_cast<quant::UniformQuantizedPerAxisType>(c.type)) {
+ElementParams::ElementParams(quant::QuantizedType type,
+                             ArrayRef<int64_t> shape) {
+  if (auto pa = dyn_cast<quant::UniformQuantizedPerAxisType>(type)) {
     llvm::append_range(scales, pa.getScales());
     llvm::append_range(zps, pa.getZeroPoints());
     axis = pa.getQuantizedDimension();
@@ -190,19 +186,24 @@ DenseElementsAttr dequantizeConst(const QuantConst &c) {
     for (int64_t i = axis + 1; i < int64_t(shape.size()); ++i)
       inner *= shape[i];
   } else {
-    auto u = cast<quant::UniformQuantizedType>(c.type);
+    auto u = cast<quant::UniformQuantizedType>(type);
     scales.push_back(u.getScale());
     zps.push_back(u.getZeroPoint());
   }
+}
+
+DenseElementsAttr dequantizeConst(const QuantConst &c) {
+  auto type = cast<RankedTensorType>(c.storage.getType());
+  ElementParams p(c.type, type.getShape());
   std::vector<float> v;
   int64_t i = 0;
   for (APInt q : c.storage.getValues<APInt>()) {
-    int64_t ch = axis < 0 ? 0 : (i / inner) % channels;
-    v.push_back(float(q.getSExtValue() - zps[ch]) * float(scales[ch]));
-    ++i;
+    int64_t ch = p.channel(i++);
+    v.push_back(float(q.getSExtValue() - p.zps[ch]) * float(p.scales[ch]));
   }
   return DenseElementsAttr::get(
-      RankedTensorType::get(shape, Float32Type::get(type.getContext())),
+      RankedTensorType::get(type.getShape(),
+                            Float32Type::get(type.getContext())),
       llvm::ArrayRef(v));
 }
 
