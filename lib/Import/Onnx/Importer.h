@@ -472,6 +472,10 @@ struct StandIn {
 using StandInFn = std::function<std::optional<StandIn>(
     const onnx::NodeProto &, int64_t version, ConstantInts)>;
 
+/// `n` without its attributes named in `names` (the converter reads them
+/// from the node itself).
+onnx::NodeProto withoutAttributes(const onnx::NodeProto &n,
+                                  ArrayRef<StringRef> names);
 /// An Identity of the node's first input (element-wise ops libonnx does not
 /// know: same type and shape).
 std::optional<StandIn> identityStandIn(const onnx::NodeProto &n);

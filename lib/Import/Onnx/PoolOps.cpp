@@ -103,18 +103,12 @@ void registerPoolConverters(ConverterRegistry &r) {
     // AveragePool-19's dilations (which qlow rejects unless all 1).
     if (version < 19)
       return std::nullopt;
-    onnx::NodeProto r = n;
-    r.clear_attribute();
-    for (const onnx::AttributeProto &a : n.attribute()) {
-      if (a.name() != "dilations") {
-        *r.add_attribute() = a;
-        continue;
-      }
-      for (int64_t d : a.ints())
-        if (d != 1)
-          fail("dilated pooling is not supported (" + describe(n) + ")");
-    }
-    return r;
+    for (const onnx::AttributeProto &a : n.attribute())
+      if (a.name() == "dilations")
+        for (int64_t d : a.ints())
+          if (d != 1)
+            fail("dilated pooling is not supported (" + describe(n) + ")");
+    return StandIn(withoutAttributes(n, {"dilations"}));
   };
   r.add<GlobalPool>("GlobalAveragePool", {1}, "`qlow.global_avg_pool`", "NCHW");
   r.add<GlobalPool>("GlobalMaxPool", {1}, "`qlow.max_pool2d`",

@@ -511,8 +511,6 @@ std::optional<StandIn> quantStandIn(const onnx::NodeProto &n, int64_t version,
                                     ConstantInts) {
   if (version < 19)
     return std::nullopt;
-  onnx::NodeProto r = n;
-  r.clear_attribute();
   int64_t outputType = 0;
   for (const onnx::AttributeProto &a : n.attribute()) {
     if (a.name() == "block_size" && a.i() != 0)
@@ -520,11 +518,9 @@ std::optional<StandIn> quantStandIn(const onnx::NodeProto &n, int64_t version,
            ") is not supported (" + describe(n) + ")");
     if (a.name() == "output_dtype")
       outputType = a.i();
-    if (a.name() != "saturate" && a.name() != "output_dtype" &&
-        a.name() != "block_size")
-      *r.add_attribute() = a;
   }
-  StandIn standIn(r);
+  StandIn standIn(
+      withoutAttributes(n, {"saturate", "output_dtype", "block_size"}));
   if (outputType && (n.input_size() < 3 || n.input(2).empty())) {
     // output_dtype without a zero point: a zero point of that type (0)
     // says the same to version 13.

@@ -270,19 +270,13 @@ std::optional<StandIn> resizeStandIn(const onnx::NodeProto &n, int64_t version,
                                      ConstantInts) {
   if (version < 18)
     return std::nullopt;
-  onnx::NodeProto r = n;
-  r.clear_attribute();
-  for (const onnx::AttributeProto &a : n.attribute()) {
-    if (a.name() == "antialias" || a.name() == "keep_aspect_ratio_policy" ||
-        a.name() == "axes")
-      continue;
-    onnx::AttributeProto copy = a;
+  onnx::NodeProto r =
+      withoutAttributes(n, {"antialias", "keep_aspect_ratio_policy", "axes"});
+  for (onnx::AttributeProto &a : *r.mutable_attribute())
     if (a.name() == "coordinate_transformation_mode" &&
         a.s() == "half_pixel_symmetric")
-      copy.set_s("half_pixel"); // the same output shape
-    *r.add_attribute() = copy;
-  }
-  return r;
+      a.set_s("half_pixel"); // the same output shape
+  return StandIn(r);
 }
 
 } // namespace

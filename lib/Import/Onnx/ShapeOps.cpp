@@ -1162,12 +1162,7 @@ void registerShapeConverters(ConverterRegistry &r) {
                      ConstantInts) -> std::optional<StandIn> {
     if (version < 18)
       return std::nullopt;
-    onnx::NodeProto r = n;
-    r.clear_attribute();
-    for (const onnx::AttributeProto &a : n.attribute())
-      if (a.name() != "num_outputs")
-        *r.add_attribute() = a;
-    return r;
+    return StandIn(withoutAttributes(n, {"num_outputs"}));
   };
   r.add<Broadcast>("Expand", {8, 13}, "`qlow.gather` per broadcast axis",
                    "constant shape")

@@ -43,6 +43,16 @@ dropAttributes(const onnx::NodeProto &n,
 }
 } // namespace
 
+onnx::NodeProto withoutAttributes(const onnx::NodeProto &n,
+                                  ArrayRef<StringRef> names) {
+  onnx::NodeProto r = n;
+  r.clear_attribute();
+  for (const onnx::AttributeProto &a : n.attribute())
+    if (!llvm::is_contained(names, a.name()))
+      *r.add_attribute() = a;
+  return r;
+}
+
 std::optional<StandIn> identityStandIn(const onnx::NodeProto &n) {
   onnx::NodeProto identity;
   identity.set_name(n.name());
