@@ -1283,6 +1283,67 @@ def converter_lit_models():
         domains=ms, check=False)
 
 
+def qdq_selection_models():
+    """A QDQ model of the data-movement ops between Q/DQ pairs (Slice,
+    Split, Gather, nearest Resize, Pad edge, Transpose-free Concat, MaxPool,
+    GlobalMaxPool, the spatial ReduceMean/ReduceMax): each must stay on the
+    integers (no float island), and the outputs equal NumPy's simulation
+    (test-exec/onnx-qdq-selections.test)."""
+    srng = np.random.RandomState(33)
+    u8 = TensorProto.UINT8
+    g = QdqBuilder(u8)
+    ints = lambda name, v: g.init(name, np.array(v, np.int64))
+    s, z = np.float32(0.05), 100
+    t = g.q("x", s, z, "xin")
+    g.nodes += [
+        helper.make_node("Slice", [t, ints("st", [1]), ints("en", [7]),
+                                   ints("ax", [3]), ints("sp", [2])],
+                         ["sl"], name="sl"),
+        helper.make_node("Split", [t, ints("parts", [1, 3])], ["p0", "p1"],
+                         name="split", axis=1),
+        helper.make_node("Gather", [t, ints("pick", [3, 0, 3])], ["ga"],
+                         name="ga", axis=1),
+        helper.make_node("Resize", [t, "", g.init(
+            "sc", np.array([1, 1, 2, 2], np.float32))], ["up"], name="up",
+            mode="nearest"),
+        helper.make_node("Pad", [t, ints("pads", [0, 0, 1, 1, 0, 0, 1, 1])],
+                         ["pe"], name="pe", mode="edge"),
+        helper.make_node("MaxPool", [t], ["mp"], name="mp",
+                         kernel_shape=[2, 2], strides=[2, 2]),
+        helper.make_node("GlobalMaxPool", [t], ["gmp"], name="gmp"),
+        helper.make_node("ReduceMean", [t], ["rm"], name="rm", axes=[2, 3],
+                         keepdims=1),
+    ]
+    outs = {}
+    for n in ("sl", "p0", "p1", "ga", "up", "pe", "mp", "gmp", "rm"):
+        outs[n] = g.q(n, s, z, n + "o")
+    x = srng.uniform(-4, 4, (1, 4, 8, 8)).astype(np.float32)
+    shapes = {"sl": [1, 4, 8, 3], "p0": [1, 1, 8, 8], "p1": [1, 3, 8, 8],
+              "ga": [1, 3, 8, 8], "up": [1, 4, 16, 16], "pe": [1, 4, 10, 10],
+              "mp": [1, 4, 4, 4], "gmp": [1, 4, 1, 1], "rm": [1, 4, 1, 1]}
+    g.nodes += [helper.make_node("Identity", [outs[n]], [n + "_out"],
+                                 name=n + "_out") for n in shapes]
+    save(os.path.join(EXEC, "qdq_selections.onnx"), g.nodes,
+         [tensor_info("x", [1, 4, 8, 8])],
+         [tensor_info(n + "_out", shapes[n]) for n in shapes], g.inits)
+    d = os.path.join(EXEC, "qdq_selections")
+    os.makedirs(os.path.join(d, "ref"), exist_ok=True)
+    np.save(os.path.join(d, "x.npy"), x)
+    xq = qdq(x, s, z, u8)
+    refs = {
+        "sl": xq[..., 1:7:2],
+        "p0": xq[:, :1], "p1": xq[:, 1:], "ga": xq[:, [3, 0, 3]],
+        "up": xq.repeat(2, axis=2).repeat(2, axis=3),
+        "pe": np.pad(xq, ((0, 0), (0, 0), (1, 1), (1, 1)), mode="edge"),
+        "mp": xq.reshape(1, 4, 4, 2, 4, 2).max(axis=(3, 5)),
+        "gmp": xq.max(axis=(2, 3), keepdims=True),
+        "rm": xq.mean(axis=(2, 3), keepdims=True),
+    }
+    for n, v in refs.items():
+        np.save(os.path.join(d, "ref", n + "_out.npy"),
+                qdq(v, s, z, u8).astype(np.float32))
+
+
 if __name__ == "__main__":
     lit_models()
     cnn()
@@ -1295,3 +1356,4 @@ if __name__ == "__main__":
     newer_opset_models()
     qoperator_models()
     converter_lit_models()
+    qdq_selection_models()
