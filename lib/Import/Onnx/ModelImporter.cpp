@@ -442,7 +442,24 @@ void ModelImporter::inferShapes() {
       ranks[v.name()] = v.type().tensor_type().shape().dim_size();
   for (const onnx::TensorProto &t : s.graph.initializer())
     ranks[t.name()] = t.dims_size();
+  static const llvm::StringSet<> windowed = {
+      "Conv",    "ConvInteger", "QLinearConv", "ConvTranspose",
+      "MaxPool", "AveragePool", "LpPool"};
   for (const onnx::NodeProto &n : s.graph.node()) {
+    // Its convolution and pooling inference divides by the strides,
+    // dilations and group (found by qlow-onnx-fuzz): they must be positive.
+    if (windowed.contains(n.op_type()))
+      for (const onnx::AttributeProto &a : n.attribute()) {
+        bool positive = true;
+        if (a.name() == "strides" || a.name() == "dilations" ||
+            a.name() == "kernel_shape")
+          positive = llvm::all_of(a.ints(), [](int64_t v) { return v > 0; });
+        else if (a.name() == "group")
+          positive = a.i() > 0;
+        if (!positive)
+          fail("attribute '" + a.name() + "' must be positive (" +
+               describe(n) + ")");
+      }
     // Its Conv inference likewise reads out of bounds when the input and
     // the weights differ in rank.
     if ((n.op_type() == "Conv" || n.op_type() == "ConvInteger") &&
