@@ -54,6 +54,9 @@ onnx::NodeProto withoutAttributes(const onnx::NodeProto &n,
 }
 
 std::optional<StandIn> identityStandIn(const onnx::NodeProto &n) {
+  if (n.input_size() < 1 || n.input(0).empty() || n.output_size() < 1 ||
+      n.output(0).empty())
+    fail("expects an input and an output (" + describe(n) + ")");
   onnx::NodeProto identity;
   identity.set_name(n.name());
   identity.set_op_type("Identity");
