@@ -41,7 +41,10 @@ The models:
         .view(n, -1, h, w), n, c, h, w from x.size()), torch.chunk(x, 2, 1),
         torch.cat, max pooling, torch.flatten(x, 1), Linear: the int64
         Shape/Gather/Unsqueeze/Concat arithmetic PyTorch emits with a dynamic
-        batch axis.
+        batch axis;
+    convtranspose_cnn  opset 13, input [N, 3, 32, 32]: conv (stride 2), a
+        grouped ConvTranspose2d (stride 2, padding 1, output_padding 1) and a
+        plain one (kernel 4, stride 2, padding 1), 4x4 max pool, Linear.
 
 Deterministic (fixed seeds, one thread); a model is skipped while its four
 outputs exist and are newer than this script (--force redoes them). Needs
@@ -234,6 +237,32 @@ def shape_arith_cnn():
     return ShapeArithCNN()
 
 
+def convtranspose_cnn():
+    import torch
+    from torch import nn
+    import torch.nn.functional as F
+
+    class ConvTransposeCNN(nn.Module):
+        """A decoder's upsampling: grouped and plain transposed convolutions
+        (stride 2, padding, output_padding)."""
+
+        def __init__(self):
+            super().__init__()
+            self.conv = nn.Conv2d(3, 8, 3, stride=2, padding=1)
+            self.up1 = nn.ConvTranspose2d(8, 8, 3, stride=2, padding=1,
+                                          output_padding=1, groups=2)
+            self.up2 = nn.ConvTranspose2d(8, 4, 4, stride=2, padding=1)
+            self.fc = nn.Linear(4 * 16 * 16, 10)
+
+        def forward(self, x):
+            x = F.relu(self.conv(x))
+            x = F.relu(self.up1(x))
+            x = self.up2(x)
+            return self.fc(torch.flatten(F.max_pool2d(x, 4), 1))
+
+    return ConvTransposeCNN()
+
+
 # name: (builder, opset, input generator)
 MODELS = {
     "transformer_classifier": (transformer_classifier, 17, sequences),
@@ -241,6 +270,7 @@ MODELS = {
     "upsample_cnn_align": (lambda: upsample_cnn(True), 13, images),
     "reducemean_cnn": (reducemean_cnn, 13, images),
     "shape_arith_cnn": (shape_arith_cnn, 13, images),
+    "convtranspose_cnn": (convtranspose_cnn, 13, images),
 }
 
 

@@ -9,8 +9,8 @@ against ONNX Runtime FP32.
 --models: torchvision model builders (`zoo`, the default: every model of
 export_torchvision.py's ZOO list) and/or the small models of
 export_torch_models.py (transformer_classifier, upsample_cnn,
-upsample_cnn_align, reducemean_cnn, shape_arith_cnn; their opsets are their
-own, --opset does not apply). --build: the build tree with bin/qlow-compile
+upsample_cnn_align, reducemean_cnn, shape_arith_cnn, convtranspose_cnn;
+their opsets are their own, --opset does not apply). --build: the build tree with bin/qlow-compile
 and bin/qlow-run (default: the repository's build/); --work: where models
 and results go (default BUILD/zoo); --opset: of the torchvision exports (13
 to 17, default 13); --timeout: seconds each step may take (default 1800);
