@@ -1344,6 +1344,68 @@ def qdq_selection_models():
                 qdq(v, s, z, u8).astype(np.float32))
 
 
+def qdq_activation_models():
+    """A QDQ model of element-wise activations between Q/DQ pairs (Sigmoid,
+    Tanh, HardSigmoid, HardSwish, Erf, Elu, Softplus, Exp, and SiLU as
+    x * Sigmoid(x)): each becomes a 256-entry table (qlow.lut), so no float
+    island is left, and every output equals NumPy's simulation: the function
+    in float64 of the dequantized input, rounded to float32, quantized
+    (test-exec/onnx-qdq-activations.test)."""
+    import math
+    srng = np.random.RandomState(35)
+    u8 = TensorProto.UINT8
+    g = QdqBuilder(u8)
+    s, z = np.float32(0.05), 128
+    t = g.q("x", s, z, "xin")
+    erf = np.vectorize(math.erf)
+    softplus = lambda v: np.log1p(np.exp(v))
+    fns = {
+        "Sigmoid": (lambda v: 1 / (1 + np.exp(-v)), {}),
+        "Tanh": (np.tanh, {}),
+        "HardSigmoid": (lambda v: np.clip(0.25 * v + 0.4, 0, 1),
+                        {"alpha": 0.25, "beta": 0.4}),
+        "HardSwish": (lambda v: v * np.clip(v / 6 + 0.5, 0, 1), {}),
+        "Erf": (erf, {}),
+        "Elu": (lambda v: np.where(v > 0, v, 0.7 * (np.exp(v) - 1)),
+                {"alpha": 0.7}),
+        "Softplus": (softplus, {}),
+        "Exp": (np.exp, {}),
+    }
+    x = srng.uniform(-7, 7, (1, 4, 8, 8)).astype(np.float32)
+    xq = qdq(x, s, z, u8)
+    grid = dequantize(np.arange(256), s, z).astype(np.float64)
+    d = os.path.join(EXEC, "qdq_activations")
+    os.makedirs(os.path.join(d, "ref"), exist_ok=True)
+    outputs = []
+
+    def output(name, fn, node_outputs):
+        # The output's parameters from the function's range on the grid.
+        ys = fn(grid)
+        lo, hi = min(ys.min(), 0.0), max(ys.max(), 0.0)
+        os_ = np.float32((hi - lo) / 255)
+        oz = int(np.clip(np.rint(-lo / os_), 0, 255))
+        g.nodes.append(helper.make_node("Identity", [g.q(
+            node_outputs, os_, oz, name + "o")], [name + "_out"],
+            name=name + "_out"))
+        outputs.append(tensor_info(name + "_out", [1, 4, 8, 8]))
+        y = fn(xq.astype(np.float64)).astype(np.float32)
+        np.save(os.path.join(d, "ref", name + "_out.npy"),
+                qdq(y, os_, oz, u8).astype(np.float32))
+
+    for op, (fn, attrs) in fns.items():
+        name = op.lower()
+        g.nodes.append(helper.make_node(op, [t], [name], name=name, **attrs))
+        output(name, fn, name)
+    g.nodes += [
+        helper.make_node("Sigmoid", [t], ["silu_sig"], name="silu_sig"),
+        helper.make_node("Mul", [t, "silu_sig"], ["silu"], name="silu"),
+    ]
+    output("silu", lambda v: v / (1 + np.exp(-v)), "silu")
+    save(os.path.join(EXEC, "qdq_activations.onnx"), g.nodes,
+         [tensor_info("x", [1, 4, 8, 8])], outputs, g.inits, opset=17)
+    np.save(os.path.join(d, "x.npy"), x)
+
+
 if __name__ == "__main__":
     lit_models()
     cnn()
@@ -1357,3 +1419,4 @@ if __name__ == "__main__":
     qoperator_models()
     converter_lit_models()
     qdq_selection_models()
+    qdq_activation_models()

@@ -20,6 +20,7 @@
 
 #include "Qlow/IR/QlowOps.h"
 #include "Qlow/IR/QuantUtils.h"
+#include "qlow/Transforms/UnaryTables.h"
 #include "qlow/Transforms/Utils.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -319,7 +320,6 @@ bool needsIsland(Operation *op) {
 void wrapInIsland(Operation *op) {
   std::string reason =
       ("unsupported op '" + op->getName().getStringRef() + "'").str();
-  op->emitRemark() << "kept in float: " << reason;
   OpBuilder b(op);
   auto island = FloatIslandOp::create(b, op->getLoc(), op->getResultTypes(),
                                       reason, StringAttr());
@@ -330,6 +330,13 @@ void wrapInIsland(Operation *op) {
   op->moveBefore(body, body->end());
   b.setInsertionPointToEnd(body);
   YieldOp::create(b, op->getLoc(), op->getResults());
+  // An element-wise function of one tensor is not kept in float: activations
+  // are 8-bit, and qlow-quantize makes it a table (qlow.lut).
+  if (isTabulatableIsland(island))
+    island.setReason(
+        ("element-wise op '" + op->getName().getStringRef() + "'").str());
+  else
+    op->emitRemark() << "kept in float: " << reason;
 }
 
 //===----------------------------------------------------------------------===//

@@ -14,6 +14,7 @@
 #include "Qlow/IR/QlowOps.h"
 #include "Qlow/IR/QuantUtils.h"
 #include "qlow/Reference/IntegerSpec.h"
+#include "qlow/Transforms/UnaryTables.h"
 #include "qlow/Transforms/Utils.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -273,13 +274,64 @@ FailureOr<std::string> QdqRewriter::rewrite(Operation *op) {
   return std::string();
 }
 
+/// An element-wise island between a dequantize of 8-bit per-tensor data
+/// and quantizes of one type (Sigmoid, HardSwish, SiLU, ... of a QDQ
+/// model): the qlow.lut of its function with exactly those parameters.
+static void tabulateQdqIsland(FloatIslandOp island) {
+  if (!isTabulatableIsland(island))
+    return;
+  Value input = getUnaryIslandInput(island);
+  auto dq = input ? input.getDefiningOp<DequantizeOp>() : DequantizeOp();
+  if (!dq)
+    return;
+  auto in = dyn_cast<quant::UniformQuantizedType>(
+      getQuantElementType(dq.getInput().getType()));
+  Value result = island->getResult(0);
+  SmallVector<QuantizeOp> quantizes;
+  for (Operation *user : result.getUsers())
+    if (auto q = dyn_cast<QuantizeOp>(user))
+      quantizes.push_back(q);
+  if (!in || in.getStorageTypeIntegralWidth() != 8 || quantizes.empty())
+    return;
+  Type outType = quantizes.front().getType();
+  auto out =
+      dyn_cast<quant::UniformQuantizedType>(getQuantElementType(outType));
+  if (!out || out.getStorageTypeIntegralWidth() != 8 ||
+      llvm::any_of(quantizes,
+                   [&](QuantizeOp q) { return q.getType() != outType; }))
+    return;
+  std::optional<SmallVector<int32_t>> table =
+      tabulateUnaryIsland(island, in, out);
+  if (!table)
+    return;
+  OpBuilder b(island);
+  auto lut = LutOp::create(b, island.getLoc(), outType, dq.getInput(), *table,
+                           island.getNameAttr());
+  for (QuantizeOp q : quantizes) {
+    q.getResult().replaceAllUsesWith(lut.getResult());
+    q.erase();
+  }
+  if (!result.use_empty())
+    result.replaceAllUsesWith(
+        DequantizeOp::create(b, island.getLoc(), result.getType(), lut,
+                             StringAttr())
+            .getResult());
+  island->erase();
+}
+
 LogicalResult QdqRewriter::run() {
   SmallVector<Operation *> candidates;
+  SmallVector<FloatIslandOp> islands;
   func.walk([&](Operation *op) {
+    if (auto island = dyn_cast<FloatIslandOp>(op))
+      if (!isInFloatIsland(op))
+        islands.push_back(island);
     if ((isQuantizableOp(op) || isa<BatchNormOp>(op)) &&
         !isInFloatIsland(op) && isFloatTensor(op->getResult(0).getType()))
       candidates.push_back(op);
   });
+  for (FloatIslandOp island : islands)
+    tabulateQdqIsland(island);
   SmallVector<std::pair<Operation *, std::string>> keepFloat;
   // In program order, so that an op rewritten here hands a dequantize to its
   // users further down.

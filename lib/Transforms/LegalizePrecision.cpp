@@ -13,6 +13,7 @@
 #include "Qlow/IR/QlowOps.h"
 #include "Qlow/IR/QuantUtils.h"
 #include "qlow/Transforms/TargetCapabilities.h"
+#include "qlow/Transforms/UnaryTables.h"
 #include "qlow/Transforms/Utils.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -80,13 +81,22 @@ struct QlowLegalizePrecisionPass
     llvm::StringSet<> seen;
     SmallVector<std::pair<Operation *, std::string>> decisions;
     module.walk([&](Operation *op) {
-      if (!isQuantizableOp(op) || isInFloatIsland(op))
+      if (isInFloatIsland(op))
+        return;
+      auto island = dyn_cast<FloatIslandOp>(op);
+      if (!isQuantizableOp(op) && !(island && isTabulatableIsland(island)))
         return;
       std::string name = getTensorName(op->getResult(0));
       seen.insert(name);
       std::string precision = "int8";
       if (auto it = requested.find(name); it != requested.end())
         precision = it->second;
+      if (precision == "f16" && island) {
+        op->emitRemark() << "'" << name
+                         << "' is an element-wise float island; it runs in "
+                            "f32, not f16";
+        precision = "f32";
+      }
       if (precision == "f16" && !caps->f16Arithmetic) {
         op->emitRemark() << "target " << caps->name
                          << " has no f16 arithmetic; '" << name
@@ -114,6 +124,10 @@ struct QlowLegalizePrecisionPass
                       b.getI64IntegerAttr(caps->maxWeightBits));
         continue;
       }
+      // A tabulatable island is already float; the attribute keeps
+      // qlow-quantize from making it a table.
+      if (isa<FloatIslandOp>(op))
+        continue;
       wrapInFloatIsland(op, "precision override: " + precision);
       if (precision == "f16")
         computeInF16(op);

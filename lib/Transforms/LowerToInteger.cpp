@@ -1247,6 +1247,55 @@ struct GatherLowering : QlowConversion<GatherOp> {
   }
 };
 
+/// out = table[q - qmin]: a linalg.generic extracting from the 256-entry
+/// table (a constant of the result's storage type) at the input integer
+/// read as its storage type (u8 held in i8 read unsigned).
+struct LutLowering : QlowConversion<LutOp> {
+  using QlowConversion::QlowConversion;
+  LogicalResult
+  matchAndRewrite(LutOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    auto qin = cast<quant::UniformQuantizedType>(
+        getElementTypeOrSelf(op.getInput().getType()));
+    RankedTensorType outType = convert(op.getType());
+    Type storage = outType.getElementType();
+    SmallVector<APInt> entries;
+    for (int32_t v : op.getTable())
+      entries.push_back(APInt(storage.getIntOrFloatBitWidth(), uint64_t(v),
+                              /*isSigned=*/true, /*implicitTrunc=*/true));
+    auto tableType =
+        RankedTensorType::get({int64_t(entries.size())}, storage);
+    Value table = arith::ConstantOp::create(
+        rewriter, loc, DenseElementsAttr::get(tableType, entries));
+    int64_t rank = outType.getRank();
+    SmallVector<AffineMap> maps(2, rewriter.getMultiDimIdentityMap(rank));
+    SmallVector<utils::IteratorType> iterators(rank,
+                                               utils::IteratorType::parallel);
+    bool isSigned = qin.isSigned();
+    int64_t qmin = qin.getStorageTypeMin();
+    auto generic = linalg::GenericOp::create(
+        rewriter, loc, outType, ValueRange{adaptor.getInput()},
+        ValueRange{createEmpty(rewriter, loc, outType)}, maps, iterators,
+        [&](OpBuilder &b, Location l, ValueRange args) {
+          Value q = isSigned ? arith::ExtSIOp::create(b, l, b.getI32Type(),
+                                                      args[0])
+                                   .getResult()
+                             : arith::ExtUIOp::create(b, l, b.getI32Type(),
+                                                      args[0])
+                                   .getResult();
+          Value offset = arith::ConstantOp::create(
+              b, l, b.getI32IntegerAttr(int32_t(-qmin)));
+          Value index = arith::IndexCastOp::create(
+              b, l, b.getIndexType(), arith::AddIOp::create(b, l, q, offset));
+          Value v = tensor::ExtractOp::create(b, l, table, ValueRange{index});
+          linalg::YieldOp::create(b, l, v);
+        });
+    rewriter.replaceOp(op, generic->getResults());
+    return success();
+  }
+};
+
 //===----------------------------------------------------------------------===//
 // Islands and storage casts: type conversion only
 //===----------------------------------------------------------------------===//
@@ -1320,7 +1369,7 @@ void mlir::qlow::populateQlowToLinalgPatterns(TypeConverter &converter,
                ClampLowering, BatchNormLowering, MaxPool2DLowering,
                AvgPool2DLowering, GlobalAvgPoolLowering, ConcatLowering,
                ReshapeLowering, TransposeLowering, SliceLowering,
-               GatherLowering, FloatIslandConversion,
+               GatherLowering, LutLowering, FloatIslandConversion,
                YieldConversion, StorageCastLowering>(converter,
                                                      patterns.getContext());
 }

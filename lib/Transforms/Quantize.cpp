@@ -14,6 +14,7 @@
 #include "Qlow/IR/QuantUtils.h"
 #include "qlow/Reference/IntegerSpec.h"
 #include "qlow/Transforms/CalibrationStats.h"
+#include "qlow/Transforms/UnaryTables.h"
 #include "qlow/Transforms/Utils.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -109,6 +110,9 @@ private:
   FailureOr<Value> getQuantized(Value v, Location useLoc);
   FailureOr<Value> quantizeWeights(Operation *op, Value w);
   LogicalResult quantizeOp(Operation *op);
+  /// An element-wise island of an 8-bit quantized input: a qlow.lut of its
+  /// function (UnaryTables.h), when its ops can be evaluated; else it stays.
+  LogicalResult tabulateIsland(FloatIslandOp island);
 
   int64_t activationMin() const {
     return policy.signedActivations ? -128 : 0;
@@ -205,7 +209,38 @@ FailureOr<Value> FunctionQuantizer::quantizeWeights(Operation *op, Value w) {
       .getResult();
 }
 
+LogicalResult FunctionQuantizer::tabulateIsland(FloatIslandOp island) {
+  Value input = getUnaryIslandInput(island);
+  FailureOr<Value> qin = getQuantized(input, island.getLoc());
+  if (failed(qin))
+    return failure();
+  auto in = dyn_cast<quant::UniformQuantizedType>(
+      getQuantElementType(qin->getType()));
+  Value result = island->getResult(0);
+  FailureOr<Type> outType = activationType(result, island.getLoc());
+  if (failed(outType))
+    return failure();
+  auto out =
+      dyn_cast<quant::UniformQuantizedType>(getQuantElementType(*outType));
+  std::optional<SmallVector<int32_t>> table;
+  if (in && out && in.getStorageTypeIntegralWidth() == 8)
+    table = tabulateUnaryIsland(island, in, out);
+  if (!table)
+    return success(); // not a function qlow can tabulate: stays float
+  OpBuilder b(island);
+  auto lut = LutOp::create(b, island.getLoc(), *outType, *qin, *table,
+                           island.getNameAttr());
+  auto dq = DequantizeOp::create(b, island.getLoc(), result.getType(), lut,
+                                 StringAttr());
+  result.replaceAllUsesWith(dq.getResult());
+  quantized[dq.getResult()] = lut.getResult();
+  island->erase();
+  return success();
+}
+
 LogicalResult FunctionQuantizer::quantizeOp(Operation *op) {
+  if (auto island = dyn_cast<FloatIslandOp>(op))
+    return tabulateIsland(island);
   std::optional<unsigned> weightIdx = getWeightOperandIndex(op);
   std::optional<unsigned> biasIdx = getBiasOperandIndex(op);
   SmallVector<Value> operands;
@@ -259,8 +294,15 @@ LogicalResult FunctionQuantizer::run(func::FuncOp func) {
   SmallVector<Operation *> work;
   SmallVector<std::pair<Operation *, StringRef>> keepFloat;
   func.walk([&](Operation *op) {
-    if (isInFloatIsland(op) || isa<FloatIslandOp>(op))
+    if (isInFloatIsland(op))
       return;
+    // An element-wise function of one 8-bit tensor becomes a table.
+    if (auto island = dyn_cast<FloatIslandOp>(op)) {
+      if (isTabulatableIsland(island) && !island.getTensorName().empty() &&
+          isFloatTensor(getUnaryIslandInput(island).getType()))
+        work.push_back(op);
+      return;
+    }
     if (isa<BatchNormOp>(op)) {
       keepFloat.push_back({op, "batch_norm without a convolution to fold into"});
       return;

@@ -33,7 +33,7 @@ std::string mlir::qlow::getTensorName(Value v) {
 bool mlir::qlow::isQuantizableOp(Operation *op) {
   return isa<Conv2DOp, MatmulOp, AddOp, MulOp, MaxPool2DOp, AvgPool2DOp,
              GlobalAvgPoolOp, ConcatOp, ClampOp, ReshapeOp, TransposeOp,
-             SliceOp, GatherOp>(op);
+             SliceOp, GatherOp, LutOp>(op);
 }
 
 bool mlir::qlow::keepsInputQuantization(Operation *op) {

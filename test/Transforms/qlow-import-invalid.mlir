@@ -1,8 +1,17 @@
 // RUN: qlow-opt %s --qlow-import -split-input-file -verify-diagnostics
 
 // An op qlow cannot import stays float, in an island, with a remark.
-func.func @unsupported(%x: tensor<2x8xf32>) -> tensor<2x8xf32> {
-  // expected-remark @+1 {{kept in float: unsupported op 'tosa.tanh'}}
+func.func @unsupported(%x: tensor<2x8xf32>) -> tensor<2x1xf32> {
+  // expected-remark @+1 {{kept in float: unsupported op 'tosa.reduce_product'}}
+  %0 = tosa.reduce_product %x {axis = 1 : i32} : (tensor<2x8xf32>) -> tensor<2x1xf32>
+  return %0 : tensor<2x1xf32>
+}
+
+// -----
+
+// An element-wise function of one tensor gets an island but no remark:
+// qlow-quantize tabulates it on 8-bit data (and remarks when it cannot).
+func.func @tabulatable(%x: tensor<2x8xf32>) -> tensor<2x8xf32> {
   %0 = tosa.tanh %x : (tensor<2x8xf32>) -> tensor<2x8xf32>
   return %0 : tensor<2x8xf32>
 }

@@ -104,3 +104,52 @@ func.func @float_model(%x: tensor<4xf32>) -> tensor<4xf32> {
   %a = qlow.add %x, %x : (tensor<4xf32>, tensor<4xf32>) -> tensor<4xf32>
   return %a : tensor<4xf32>
 }
+
+// -----
+
+// DQ -> element-wise float island -> Q (a QDQ model's Sigmoid): a qlow.lut
+// from the input's integers straight to the quantize's type. sigmoid(-6.4)
+// -> 0, sigmoid(0) = 0.5 -> 128 (steps of 3 near 0), sigmoid(6.35) -> 255 at scale 1/256.
+!qx = !quant.uniform<u8:f32, 0.05:128>
+!qs = !quant.uniform<u8:f32, 0.00390625>
+// CHECK-LABEL: func.func @sigmoid_table
+// CHECK: %[[Q:.*]] = qlow.quantize %arg0
+// CHECK-NOT: qlow.float_island
+// CHECK: %[[L:.*]] = qlow.lut %[[Q]] {name = "sig", table = array<i32: 0, 0, {{.*}}, 122, 125, 128, 131, 134, {{.*}}, 255, 255>} : tensor<1x8x!quant.uniform<u8:f32, 5.000000e-02:128>> -> tensor<1x8x!quant.uniform<u8:f32, 3.906250e-03>>
+// CHECK: %[[D:.*]] = qlow.dequantize %[[L]]
+// CHECK: return %[[D]]
+func.func @sigmoid_table(%x: tensor<1x8xf32>) -> tensor<1x8xf32> {
+  %q = qlow.quantize %x : tensor<1x8xf32> -> tensor<1x8x!qx>
+  %dq = qlow.dequantize %q : tensor<1x8x!qx> -> tensor<1x8xf32>
+  %i = qlow.float_island "Sigmoid" attributes {name = "sig"} : tensor<1x8xf32> {
+    %s = tosa.sigmoid %dq : (tensor<1x8xf32>) -> tensor<1x8xf32>
+    qlow.yield %s : tensor<1x8xf32>
+  }
+  %sq = qlow.quantize %i : tensor<1x8xf32> -> tensor<1x8x!qs>
+  %r = qlow.dequantize %sq : tensor<1x8x!qs> -> tensor<1x8xf32>
+  return %r : tensor<1x8xf32>
+}
+
+// -----
+
+// Quantizes of two different types after the island: no single table; the
+// island stays float.
+!qx = !quant.uniform<u8:f32, 0.05:128>
+!qs = !quant.uniform<u8:f32, 0.00390625>
+!qt = !quant.uniform<i8:f32, 0.00390625:-128>
+// CHECK-LABEL: func.func @two_result_types
+// CHECK: qlow.float_island "Sigmoid"
+// CHECK-NOT: qlow.lut
+func.func @two_result_types(%x: tensor<1x8xf32>) -> (tensor<1x8xf32>, tensor<1x8xf32>) {
+  %q = qlow.quantize %x : tensor<1x8xf32> -> tensor<1x8x!qx>
+  %dq = qlow.dequantize %q : tensor<1x8x!qx> -> tensor<1x8xf32>
+  %i = qlow.float_island "Sigmoid" attributes {name = "sig"} : tensor<1x8xf32> {
+    %s = tosa.sigmoid %dq : (tensor<1x8xf32>) -> tensor<1x8xf32>
+    qlow.yield %s : tensor<1x8xf32>
+  }
+  %sq = qlow.quantize %i : tensor<1x8xf32> -> tensor<1x8x!qs>
+  %r = qlow.dequantize %sq : tensor<1x8x!qs> -> tensor<1x8xf32>
+  %tq = qlow.quantize %i : tensor<1x8xf32> -> tensor<1x8x!qt>
+  %t = qlow.dequantize %tq : tensor<1x8x!qt> -> tensor<1x8xf32>
+  return %r, %t : tensor<1x8xf32>, tensor<1x8xf32>
+}

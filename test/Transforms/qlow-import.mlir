@@ -433,14 +433,15 @@ func.func @names_conv(%x: tensor<1x4x4x2xf32>, %w: tensor<1x1x2x1xf32>) -> tenso
 // -----
 
 // Unsupported ops are wrapped in islands (with a remark, see
-// qlow-import-invalid.mlir); glue stays outside.
+// qlow-import-invalid.mlir); glue stays outside. An element-wise function
+// of one tensor is an island too, for qlow-quantize to make a table of.
 // CHECK-LABEL: func.func @islands(
 // CHECK-SAME: %[[X:[^:]*]]: tensor<2x8xf32> {qlow.name = "input"}
-// CHECK-NEXT: %[[I0:.*]] = qlow.float_island "unsupported op 'tosa.tanh'" attributes {name = "float_island_0"} : tensor<2x8xf32> {
+// CHECK-NEXT: %[[I0:.*]] = qlow.float_island "element-wise op 'tosa.tanh'" attributes {name = "float_island_0"} : tensor<2x8xf32> {
 // CHECK-NEXT:   %[[T:.*]] = tosa.tanh %[[X]]
 // CHECK-NEXT:   qlow.yield %[[T]] : tensor<2x8xf32>
 // CHECK-NEXT: }
-// CHECK-NEXT: %[[I1:.*]] = qlow.float_island "unsupported op 'tosa.sigmoid'" attributes {name = "gate"} : tensor<2x8xf32> {
+// CHECK-NEXT: %[[I1:.*]] = qlow.float_island "element-wise op 'tosa.sigmoid'" attributes {name = "gate"} : tensor<2x8xf32> {
 // CHECK-NEXT:   tosa.sigmoid %[[I0]]
 // CHECK:      %[[E:.*]] = tensor.empty() : tensor<2x8xf32>
 // CHECK-NEXT: %[[I2:.*]] = qlow.float_island "unsupported op 'linalg.softmax'" attributes {name = "float_island_1"} : tensor<2x8xf32> {

@@ -88,3 +88,54 @@ func.func @float_kept(%x: tensor<1x2x2x2xf32> {qlow.name = "input"}) -> tensor<1
   }
   return %i : tensor<1x2x2x2xf32>
 }
+
+// -----
+
+// An island computing an element-wise function of one 8-bit tensor becomes
+// a qlow.lut: entry q + 128 = quantize(sigmoid(dequantize(q))) with the
+// input's [-1, 1] and the island's [0, 1] parameters (sigmoid(-0.996) =
+// 0.2697 -> 69 - 128 = -59; sigmoid(1.004) = 0.7318 -> 187 - 128 = 59).
+// CHECK-LABEL: func @sigmoid_table
+// CHECK: %[[X:.*]] = qlow.quantize %arg0
+// CHECK-NOT: qlow.float_island
+// CHECK: %[[L:.*]] = qlow.lut %[[X]] {name = "sig", table = array<i32: -59, -59, -58, -58, {{.*}}, 57, 58, 58, 59>} : tensor<1x8x!quant.uniform<i8:f32, 0.0078431372549019607:-1>> -> tensor<1x8x!quant.uniform<i8:f32, 0.0039215686274509803:-128>>
+// CHECK: qlow.dequantize %[[L]]
+// AFFINE-LABEL: func @sigmoid_table
+// AFFINE: qlow.lut {{.*}} -> tensor<1x8x!quant.uniform<u8:f32, 0.0039215686274509803>>
+func.func @sigmoid_table(%x: tensor<1x8xf32> {qlow.name = "input"}) -> tensor<1x8xf32> {
+  %i = qlow.float_island "Sigmoid" attributes {name = "sig"} : tensor<1x8xf32> {
+    %s = tosa.sigmoid %x : (tensor<1x8xf32>) -> tensor<1x8xf32>
+    qlow.yield %s : tensor<1x8xf32>
+  }
+  return %i : tensor<1x8xf32>
+}
+
+// -----
+
+// A function of two tensors is no table: it stays a float island.
+// CHECK-LABEL: func @two_inputs
+// CHECK: qlow.float_island "Mul"
+// CHECK-NOT: qlow.lut
+func.func @two_inputs(%x: tensor<1x8xf32> {qlow.name = "input"}, %y: tensor<1x8xf32> {qlow.name = "input_1"}) -> tensor<1x8xf32> {
+  %i = qlow.float_island "Mul" attributes {name = "sig"} : tensor<1x8xf32> {
+    %zero = "tosa.const"() {values = dense<0> : tensor<1xi8>} : () -> tensor<1xi8>
+    %s = tosa.mul %x, %y, %zero : (tensor<1x8xf32>, tensor<1x8xf32>, tensor<1xi8>) -> tensor<1x8xf32>
+    qlow.yield %s : tensor<1x8xf32>
+  }
+  return %i : tensor<1x8xf32>
+}
+
+// -----
+
+// Kept in float by a precision override: no table.
+// CHECK-LABEL: func @sigmoid_override
+// CHECK: qlow.float_island "Sigmoid"
+// CHECK: tosa.sigmoid
+// CHECK-NOT: qlow.lut
+func.func @sigmoid_override(%x: tensor<1x8xf32> {qlow.name = "input"}) -> tensor<1x8xf32> {
+  %i = qlow.float_island "Sigmoid" attributes {name = "sig", qlow.precision = "f32"} : tensor<1x8xf32> {
+    %s = tosa.sigmoid %x : (tensor<1x8xf32>) -> tensor<1x8xf32>
+    qlow.yield %s : tensor<1x8xf32>
+  }
+  return %i : tensor<1x8xf32>
+}

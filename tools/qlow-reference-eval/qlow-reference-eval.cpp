@@ -362,6 +362,7 @@ private:
   FailureOr<RtValue> evalQuantize(mlir::qlow::QuantizeOp op);
   FailureOr<RtValue> evalDequantize(mlir::qlow::DequantizeOp op);
   FailureOr<RtValue> evalRequantize(mlir::qlow::RequantizeOp op);
+  FailureOr<RtValue> evalLut(mlir::qlow::LutOp op);
   FailureOr<RtValue> evalConv2D(mlir::qlow::Conv2DOp op);
   FailureOr<RtValue> evalMatmul(mlir::qlow::MatmulOp op);
   FailureOr<RtValue> evalBinary(Operation *op, Value lhs, Value rhs,
@@ -535,7 +536,7 @@ LogicalResult Evaluator::evalOp(Operation *op) {
            mlir::qlow::AvgPool2DOp, mlir::qlow::GlobalAvgPoolOp,
            mlir::qlow::ConcatOp, mlir::qlow::ClampOp, mlir::qlow::ReshapeOp,
            mlir::qlow::TransposeOp, mlir::qlow::SliceOp,
-           mlir::qlow::GatherOp>(op))
+           mlir::qlow::GatherOp, mlir::qlow::LutOp>(op))
     return op->emitError() << "qlow-reference-eval: unsupported op '"
                            << op->getName() << "'";
   FailureOr<RankedTensorType> resultType =
@@ -556,6 +557,7 @@ LogicalResult Evaluator::evalOp(Operation *op) {
           .Case([&](mlir::qlow::QuantizeOp o) { return evalQuantize(o); })
           .Case([&](mlir::qlow::DequantizeOp o) { return evalDequantize(o); })
           .Case([&](mlir::qlow::RequantizeOp o) { return evalRequantize(o); })
+          .Case([&](mlir::qlow::LutOp o) { return evalLut(o); })
           .Case([&](mlir::qlow::Conv2DOp o) { return evalConv2D(o); })
           .Case([&](mlir::qlow::MatmulOp o) { return evalMatmul(o); })
           .Case([&](mlir::qlow::AddOp o) {
@@ -718,6 +720,22 @@ FailureOr<RtValue> Evaluator::evalDequantize(mlir::qlow::DequantizeOp op) {
                         static_cast<int32_t>(p->zeroPoint(c)));
   }
   return makeFloats(type, std::move(data));
+}
+
+/// The integer spec's table lookup (section 13): out = table[q - qmin].
+FailureOr<RtValue> Evaluator::evalLut(mlir::qlow::LutOp op) {
+  FailureOr<const RtValue *> in = lookup(op, op.getInput());
+  FailureOr<QuantParams> pi = quantParamsOf(op, op.getInput());
+  if (failed(in) || failed(pi))
+    return failure();
+  ArrayRef<int32_t> table = op.getTable();
+  const RtValue &x = **in;
+  std::vector<int32_t> out;
+  out.reserve(x.ints.data.size());
+  for (int32_t q : x.ints.data)
+    out.push_back(table[size_t(q - pi->qmin)]);
+  auto type = cast<RankedTensorType>(op.getType());
+  return makeInts(type, ref::Tensor(shapeOf(type), std::move(out)));
 }
 
 FailureOr<RtValue> Evaluator::evalRequantize(mlir::qlow::RequantizeOp op) {

@@ -217,7 +217,9 @@ TEST(Npy, DtypeNames) {
   EXPECT_EQ(canonicalNpyDtype("|u1"), "|u1");
   EXPECT_EQ(canonicalNpyDtype(">f4"), std::nullopt);
   EXPECT_EQ(canonicalNpyDtype("|f4"), std::nullopt);
-  EXPECT_EQ(canonicalNpyDtype("|b1"), std::nullopt);
+  EXPECT_EQ(canonicalNpyDtype("|b1"), "|b1"); // bool: ONNX BOOL inputs
+  EXPECT_EQ(canonicalNpyDtype("b1"), "|b1");
+  EXPECT_EQ(npyItemSize("|b1"), 1);
   EXPECT_EQ(canonicalNpyDtype("<U4"), std::nullopt);
   EXPECT_EQ(canonicalNpyDtype("<c8"), std::nullopt);
   EXPECT_EQ(canonicalNpyDtype(""), std::nullopt);
@@ -493,8 +495,8 @@ TEST(Npy, MalformedNpyErrors) {
        "structured dtypes are not supported"},
       {rawNpy("{'descr': '>f4', 'fortran_order': False, 'shape': (2,)}", two),
        "unsupported dtype '>f4'"},
-      {rawNpy("{'descr': '|b1', 'fortran_order': False, 'shape': (2,)}", two),
-       "unsupported dtype '|b1'"},
+      {rawNpy("{'descr': '<c8', 'fortran_order': False, 'shape': (2,)}", two),
+       "unsupported dtype '<c8'"},
       {rawNpy("{'descr': '<U4', 'fortran_order': False, 'shape': (2,)}", two),
        "unsupported dtype '<U4'"},
       {rawNpy("{'descr': '<f4', 'fortran_order': False, 'shape': (-2,)}", two),

@@ -734,6 +734,35 @@ OpFoldResult GatherOp::fold(FoldAdaptor) {
   return {};
 }
 
+LogicalResult LutOp::verify() {
+  if (failed(verifyQuantTypes(*this)))
+    return failure();
+  auto in = cast<RankedTensorType>(getInput().getType());
+  auto out = cast<RankedTensorType>(getOutput().getType());
+  auto qin = dyn_cast<quant::UniformQuantizedType>(in.getElementType());
+  auto qout = dyn_cast<quant::UniformQuantizedType>(out.getElementType());
+  if (!qin || !qout || qin.getStorageTypeIntegralWidth() != 8 ||
+      qout.getStorageTypeIntegralWidth() != 8)
+    return emitOpError() << "expects per-tensor quantized 8-bit input and "
+                            "result, got "
+                         << in << " -> " << out;
+  if (in.getShape() != out.getShape())
+    return emitOpError() << "must keep the shape, got " << in << " -> "
+                         << out;
+  int64_t entries = qin.getStorageTypeMax() - qin.getStorageTypeMin() + 1;
+  if (int64_t(getTable().size()) != entries)
+    return emitOpError() << "table has " << getTable().size()
+                         << " entries; the input's storage range has "
+                         << entries;
+  for (int32_t v : getTable())
+    if (v < qout.getStorageTypeMin() || v > qout.getStorageTypeMax())
+      return emitOpError() << "table entry " << v
+                           << " is outside the result's storage range ["
+                           << qout.getStorageTypeMin() << ", "
+                           << qout.getStorageTypeMax() << "]";
+  return success();
+}
+
 LogicalResult BatchNormOp::verify() {
   if (!isFloatTensor(getInput().getType()) ||
       !isFloatTensor(getOutput().getType()))

@@ -295,6 +295,25 @@ def Qlow_GatherOp : Qlow_NamedOp<"gather"> {
   let extraClassDeclaration = extraNamedDecls;
 }
 
+def Qlow_LutOp : Qlow_NamedOp<"lut"> {
+  let summary = "an element-wise function of 8-bit integers, as a table";
+  let description = [{
+    Per element: result integer = `table[q - qmin]`, `q` the input's storage
+    integer and `qmin` its storage minimum. Input and result are per-tensor
+    quantized with 8-bit storage; the 256 entries (one per input integer)
+    are the result's integers. qlow-quantize and qlow-import-qdq tabulate an
+    element-wise float function (Sigmoid, HardSwish, SiLU, ...) this way at
+    compile time (docs/integer-spec.md, section 13), so every target computes
+    the same integers.
+  }];
+  let arguments = (ins Qlow_Tensor:$input, DenseI32ArrayAttr:$table,
+                       OptionalAttr<StrAttr>:$name);
+  let results = (outs Qlow_Tensor:$output);
+  let assemblyFormat = "$input attr-dict `:` type($input) `->` type($output)";
+  let hasVerifier = 1;
+  let extraClassDeclaration = extraNamedDecls;
+}
+
 def Qlow_BatchNormOp : Qlow_NamedOp<"batch_norm"> {
   let summary = "inference batch normalization over the last (channel) axis";
   let description = [{

@@ -336,13 +336,21 @@ Literal selectLiteral(const Literal &x, const IndexLists &lists) {
 struct Selection : NodeImporter {
   using NodeImporter::NodeImporter;
 
-  /// A result dimension of `size` along `d`, bounded so that its index list
-  /// fits in memory (a larger one is no real model's).
-  void checkSelectionSize(int64_t size, int64_t d) {
-    constexpr int64_t kMaxSelection = int64_t(1) << 26;
-    if (size < 1 || size > kMaxSelection)
-      nodeError("dimension " + llvm::Twine(d) + " of the result would have " +
-                llvm::Twine(size) + " elements (qlow supports 1 to 2^26)");
+  /// A result of `shape`, bounded so that its index lists and the tensor
+  /// fit in memory (a larger one is no real model's): 2^24 along an axis,
+  /// 2^28 in all.
+  void checkSelectionShape(ArrayRef<int64_t> shape) {
+    constexpr int64_t kMaxAxis = int64_t(1) << 24, kMaxResult = int64_t(1)
+                                                                << 28;
+    int64_t total = 1;
+    for (auto [d, size] : llvm::enumerate(shape)) {
+      if (size < 1 || size > kMaxAxis)
+        nodeError("dimension " + llvm::Twine(d) + " of the result would have " +
+                  llvm::Twine(size) + " elements (qlow supports 1 to 2^24)");
+      total *= size;
+      if (total > kMaxResult)
+        nodeError("the result would have more than 2^28 elements");
+    }
   }
 
   std::pair<Value, bool> select(StringRef x, const IndexLists &lists,
@@ -417,24 +425,35 @@ struct Pad : Selection {
       nodeError("unknown Pad mode '" + mode + "'");
     if (mode == "wrap" && version < 19)
       nodeError("Pad mode 'wrap' exists from Pad-19");
+    enum class Mode { Constant, Edge, Reflect, Wrap };
+    Mode m = mode == "constant" ? Mode::Constant
+             : mode == "edge"   ? Mode::Edge
+             : mode == "wrap"   ? Mode::Wrap
+                                : Mode::Reflect;
     // Per axis, the input coordinate each result coordinate reads (-1: the
     // constant).
+    SmallVector<int64_t> outShape;
+    for (int64_t d = 0; d < rank; ++d) {
+      outShape.push_back(inShape[d] + begin[d] + end[d]);
+      if (outShape.back() < 1)
+        nodeError("the pads crop dimension " + llvm::Twine(d) + " to nothing");
+    }
+    checkSelectionShape(outShape);
     IndexLists lists;
     bool constantPadded = false;
     for (int64_t d = 0; d < rank; ++d) {
       int64_t dim = inShape[d];
-      checkSelectionSize(dim + begin[d] + end[d], d);
       SmallVector<int64_t> l;
       for (int64_t o = -begin[d]; o < dim + end[d]; ++o) {
         int64_t i = o;
         if (o < 0 || o >= dim) {
-          if (mode == "constant") {
+          if (m == Mode::Constant) {
             constantPadded = true;
             continue; // made by the TOSA pad below
           }
-          if (mode == "edge")
+          if (m == Mode::Edge)
             i = o < 0 ? 0 : dim - 1;
-          else if (mode == "wrap")
+          else if (m == Mode::Wrap)
             i = ((o % dim) + dim) % dim;
           else if (dim == 1)
             i = 0;
@@ -468,7 +487,7 @@ struct Pad : Selection {
       padding[2 * pos] = std::max<int64_t>(begin[d], 0);
       padding[2 * pos + 1] = std::max<int64_t>(end[d], 0);
     }
-    SmallVector<int64_t> outShape = shapeOf(y);
+    outShape = shapeOf(y);
     RankedTensorType type = f32(nhwc ? toNHWC(outShape) : outShape);
     defineOutput(island(y, type,
                         [&]() -> Value {
@@ -746,9 +765,9 @@ struct Broadcast : Selection {
              false);
       inShape = shape;
     }
+    checkSelectionShape(outShape);
     IndexLists lists;
     for (int64_t d = 0; d < rank; ++d) {
-      checkSelectionSize(outShape[d], d);
       if (inShape[d] != 1 && outShape[d] % inShape[d] != 0)
         nodeError("dimension " + llvm::Twine(d) + " of size " +
                   llvm::Twine(inShape[d]) + " cannot become " +
